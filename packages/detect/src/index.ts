@@ -1,0 +1,1 @@
+// Public API of @vigil/detect. Explicit exports only.
