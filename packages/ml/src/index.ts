@@ -7,7 +7,12 @@ export { classCounts, createDataset, selectRows, toRowMajor } from './data/datas
 export type { OutputTransform, Tree, TreeEnsemble } from './model/tree-ensemble.js';
 
 // model
-export { treeFromNodes } from './model/tree-ensemble.js';
+export {
+  applyTransform,
+  evaluateEnsemble,
+  isolationPathNormaliser,
+  treeFromNodes,
+} from './model/tree-ensemble.js';
 // data
 export { Random } from './util/random.js';
 

@@ -78,3 +78,67 @@ export function treeFromNodes(nodes: {
     cover: nodes.cover ? Float32Array.from(nodes.cover) : new Float32Array(n),
   };
 }
+
+/**
+ * Reference evaluation of one row: a plain tree walk, written for clarity, not speed. The compiled
+ * predictor (inference/) is tested against it; use that one on hot paths.
+ * Returns the transformed outputs (probabilities, or the anomaly score for isolation forests).
+ */
+export function evaluateEnsemble(ens: TreeEnsemble, row: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from(
+    ens.baseScore.length === ens.nOutputs ? ens.baseScore : new Float64Array(ens.nOutputs),
+  );
+  for (let t = 0; t < ens.trees.length; t++) {
+    const tree = ens.trees[t];
+    let node = 0;
+    while (tree.feature[node] >= 0) {
+      const x = Math.fround(row[tree.feature[node]]);
+      const goLeft = x !== x ? tree.defaultLeft[node] === 1 : x < tree.threshold[node];
+      node = goLeft ? tree.left[node] : tree.right[node];
+    }
+    const target = ens.treeOutput[t];
+    if (target >= 0) out[target] += tree.values[node * tree.valuesPerLeaf];
+    else for (let k = 0; k < ens.nOutputs; k++) out[k] += tree.values[node * tree.valuesPerLeaf + k];
+  }
+  return applyTransform(ens, out);
+}
+
+/** Average path length of an unsuccessful search in a binary search tree of n nodes (isolation forest c(n)). */
+export function isolationPathNormaliser(n: number): number {
+  if (n <= 1) return 0;
+  if (n === 2) return 1;
+  return 2 * (Math.log(n - 1) + 0.5772156649015329) - (2 * (n - 1)) / n;
+}
+
+/** Turns summed raw outputs into the model's outputs, in place; returns `out`. */
+export function applyTransform(ens: TreeEnsemble, out: Float64Array): Float64Array {
+  switch (ens.transform) {
+    case 'sigmoid':
+      for (let k = 0; k < out.length; k++) out[k] = 1 / (1 + Math.exp(-out[k]));
+      return out;
+    case 'softmax': {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < out.length; k++) max = Math.max(max, out[k]);
+      let sum = 0;
+      for (let k = 0; k < out.length; k++) {
+        out[k] = Math.exp(out[k] - max);
+        sum += out[k];
+      }
+      for (let k = 0; k < out.length; k++) out[k] /= sum;
+      return out;
+    }
+    case 'mean-probability': {
+      const n = ens.trees.length || 1;
+      for (let k = 0; k < out.length; k++) out[k] /= n;
+      return out;
+    }
+    case 'isolation': {
+      const n = ens.trees.length || 1;
+      const c = isolationPathNormaliser(ens.isolationSampleSize ?? 256);
+      for (let k = 0; k < out.length; k++) out[k] = c > 0 ? 2 ** (-(out[k] / n) / c) : 0.5;
+      return out;
+    }
+    case 'identity':
+      return out;
+  }
+}
