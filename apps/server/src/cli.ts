@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerDemoCommand } from './cli/demo.command.js';
+import { registerEvaluateCommand } from './cli/evaluate.command.js';
+import { registerTrainCommand } from './cli/train.command.js';
+
+const program = new Command()
+  .name('vigil')
+  .description('Vigil — ML threat detection for network flows and URLs')
+  .showHelpAfterError();
+
+registerTrainCommand(program);
+registerEvaluateCommand(program);
+registerDemoCommand(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  // Every error reaching here is reported by its message; the stack is for whoever debugs Vigil.
+  console.error(`vigil: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env.VIGIL_DEBUG && err instanceof Error) console.error(err.stack);
+  process.exitCode = 1;
+});
