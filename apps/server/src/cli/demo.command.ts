@@ -46,7 +46,9 @@ export function registerDemoCommand(program: Command): void {
       console.log(
         `Generated ${dataset.nRows} synthetic flows (${dataset.features.length} features, seed ${opts.seed}).`,
       );
-      const config = { ...defaultTrainingConfig(), seed: opts.seed };
+      // Generated data is easy to overfit: stop once the validation loss has not improved for 20 rounds.
+      const defaults = defaultTrainingConfig();
+      const config = { ...defaults, seed: opts.seed, gbdt: { ...defaults.gbdt, earlyStoppingRounds: 20 } };
       const executor = createWorkerTrainingExecutor(cpus().length);
       let progress: ReturnType<typeof startProgress> | undefined;
       try {
