@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppConfig } from './config/env.js';
+import type { Store } from './db/database.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+
+/** Everything the app needs from outside; tests pass their own. */
+export interface AppDeps {
+  config: AppConfig;
+  store: Store;
+  /** Time source for audit entries, sessions and predictions (tests fix it). */
+  clock?: () => Date;
+  /** Fastify logger options; false (the default in tests) logs nothing. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the Fastify app with every module registered. It never listens: `main-api.ts` does. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.config.bodyLimit,
+    // A caller's request id is kept (so logs join up across services) when it is well-formed.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Vigil API', version: '1', description: 'ML threat detection for network flows and URLs' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer vgl_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+
+  await app.register(healthRoutes, { store: deps.store });
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
+
+  return app;
+}

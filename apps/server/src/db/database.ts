@@ -1,0 +1,72 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+/** A connected store: which engine it is, the Kysely handle, and how to close it. */
+export interface Store {
+  readonly engine: 'pglite' | 'postgres';
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://… for a PostgreSQL server; otherwise embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory; `memory://` (the default when absent) keeps it in memory. */
+  dataDir?: string;
+}
+
+/**
+ * Opens the store. Both engines speak the same SQL through Kysely's PostgreSQL compiler; heavy
+ * drivers load only when their engine is chosen.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl) {
+    const pg = (await import('pg')).default;
+    // int8 (counts, bigserial ids) as numbers, as PGlite returns them; ids stay far below 2^53.
+    pg.types.setTypeParser(20, (v: string) => Number(v));
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // Fail now with the server's reason rather than at the first request.
+    const client = await pool.connect().catch(async (err: Error) => {
+      await pool.end();
+      throw new Error(`cannot connect to DATABASE_URL: ${err.message}`);
+    });
+    client.release();
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { engine: 'postgres', db, close: () => db.destroy() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const dir = options.dataDir ?? 'memory://';
+  if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
+  const pglite = await PGlite.create(dir);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { engine: 'pglite', db, close: () => db.destroy() };
+}
+
+/** The PGlite folder inside Vigil's data directory. */
+export function embeddedDatabaseDir(dataDir: string): string {
+  return join(dataDir, 'db');
+}
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies pending migrations; returns the names applied. Throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,20 @@
+/** One entry to append to the audit log. `actor` is `principalName(...)` or `system`/`cli:<user>`. */
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  target?: string | null;
+  outcome: 'success' | 'denied' | 'failure';
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Appends to the hash-chained audit log (implemented in audit.service.ts). */
+export interface AuditRecorder {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    audit: AuditRecorder;
+  }
+}
