@@ -7,6 +7,7 @@ import type { AppConfig } from './config/env.js';
 import type { Store } from './db/database.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { createAppMetrics } from './modules/metrics/metrics.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -16,6 +17,16 @@ export interface AppDeps {
   clock?: () => Date;
   /** Fastify logger options; false (the default in tests) logs nothing. */
   logger?: FastifyServerOptions['logger'];
+  /** Process metrics (CPU, memory, event loop) in /metrics; on for the served app, off in tests. */
+  defaultMetrics?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clock: () => Date;
+    config: AppConfig;
+    store: Store;
+  }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -35,6 +46,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  app.decorate('metrics', createAppMetrics({ defaultMetrics: deps.defaultMetrics ?? false }));
+  app.decorate('clock', deps.clock ?? (() => new Date()));
+  app.decorate('config', deps.config);
+  app.decorate('store', deps.store);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -55,7 +70,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
 
+  // Auth and audit register here, before any route, so their onRoute/preHandler hooks see every route.
+
   await app.register(healthRoutes, { store: deps.store });
+  // Module routes register below.
+
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
 
   return app;
