@@ -74,7 +74,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if ((e.VIGIL_ADMIN_USER === undefined) !== (e.VIGIL_ADMIN_PASSWORD === undefined)) {
-    throw new ConfigEnvError('invalid environment:\n  VIGIL_ADMIN_USER and VIGIL_ADMIN_PASSWORD must be set together');
+    throw new ConfigEnvError(
+      'invalid environment:\n  VIGIL_ADMIN_USER and VIGIL_ADMIN_PASSWORD must be set together',
+    );
   }
   return Object.freeze({
     dataDir: resolve(e.VIGIL_DATA_DIR),
@@ -87,7 +89,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     history: e.VIGIL_HISTORY,
     bodyLimit: e.VIGIL_BODY_LIMIT,
     rateLimitPerMinute: e.VIGIL_RATE_LIMIT,
-    admin: e.VIGIL_ADMIN_USER ? { username: e.VIGIL_ADMIN_USER, password: e.VIGIL_ADMIN_PASSWORD! } : undefined,
+    admin: e.VIGIL_ADMIN_USER
+      ? { username: e.VIGIL_ADMIN_USER, password: e.VIGIL_ADMIN_PASSWORD! }
+      : undefined,
     secureCookies: e.VIGIL_SECURE_COOKIES,
   });
 }

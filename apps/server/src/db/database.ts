@@ -19,6 +19,11 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** PGlite data directory; `memory://` (the default when absent) keeps it in memory. */
   dataDir?: string;
+  /**
+   * Called when an idle pooled PostgreSQL connection dies (server restart, admin termination).
+   * The pool replaces it; without a listener node-postgres would crash the process.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 /**
@@ -31,6 +36,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // int8 (counts, bigserial ids) as numbers, as PGlite returns them; ids stay far below 2^53.
     pg.types.setTypeParser(20, (v: string) => Number(v));
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    pool.on('error', options.onConnectionError ?? (() => {}));
     // Fail now with the server's reason rather than at the first request.
     const client = await pool.connect().catch(async (err: Error) => {
       await pool.end();

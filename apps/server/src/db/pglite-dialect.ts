@@ -46,14 +46,16 @@ class PGliteConnection implements DatabaseConnection {
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
     const command = compiled.query.kind;
-    const mutates = command === 'InsertQueryNode' || command === 'UpdateQueryNode' || command === 'DeleteQueryNode';
+    const mutates =
+      command === 'InsertQueryNode' || command === 'UpdateQueryNode' || command === 'DeleteQueryNode';
     return {
       rows: result.rows,
-      ...(mutates && result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
+      ...(mutates && result.affectedRows !== undefined
+        ? { numAffectedRows: BigInt(result.affectedRows) }
+        : {}),
     };
   }
 
-  // biome-ignore lint/correctness/useYield: PGlite returns whole results; one chunk is the stream.
   async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     yield await this.executeQuery<R>(compiled);
   }

@@ -4,7 +4,13 @@ import { AppError, type ErrorCode } from '../errors/app-error.js';
 
 /** The body of every error response. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; path?: string; requestId: string; issues?: { path: string; message: string }[] };
+  error: {
+    code: ErrorCode;
+    message: string;
+    path?: string;
+    requestId: string;
+    issues?: { path: string; message: string }[];
+  };
 }
 
 function fromFastify(err: FastifyError): AppError | undefined {
@@ -68,14 +74,22 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     request.log.error({ err }, 'unhandled error');
     const body: ErrorBody = {
-      error: { code: 'INTERNAL', message: `internal error; quote request id ${requestId} when reporting it`, requestId },
+      error: {
+        code: 'INTERNAL',
+        message: `internal error; quote request id ${requestId} when reporting it`,
+        requestId,
+      },
     };
     return reply.status(500).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
     const body: ErrorBody = {
-      error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, requestId: String(request.id) },
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        requestId: String(request.id),
+      },
     };
     return reply.status(404).send(body);
   });

@@ -5,7 +5,10 @@ import type { Store } from '../../src/db/database.js';
 
 /** Config for tests: defaults, no rate limit unless asked, overridable per test. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return Object.freeze({ ...loadConfig({ VIGIL_DATA_DIR: 'memory://', VIGIL_RATE_LIMIT: '0' }), ...overrides });
+  return Object.freeze({
+    ...loadConfig({ VIGIL_DATA_DIR: 'memory://', VIGIL_RATE_LIMIT: '0' }),
+    ...overrides,
+  });
 }
 
 export async function buildTestApp(

@@ -75,7 +75,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('models_kind_version', ['kind', 'version'])
     .execute();
   // One production model per kind, enforced by the store, not only by the service.
-  await sql`create unique index models_one_production on models (kind) where stage = 'production'`.execute(db);
+  await sql`create unique index models_one_production on models (kind) where stage = 'production'`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('model_transitions')
@@ -116,15 +118,31 @@ export async function up(db: Kysely<any>): Promise<void> {
         verdict || ' ' || model_id || ' ' || coalesce(protocol, '') || ' ' || coalesce(source, ''))
     ) stored`.execute(db);
   await sql`create index predictions_search on predictions using gin (search)`.execute(db);
-  await db.schema.createIndex('predictions_created').on('predictions').columns(['created_at', 'id']).execute();
-  await db.schema.createIndex('predictions_verdict').on('predictions').columns(['verdict', 'created_at']).execute();
+  await db.schema
+    .createIndex('predictions_created')
+    .on('predictions')
+    .columns(['created_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('predictions_verdict')
+    .on('predictions')
+    .columns(['verdict', 'created_at'])
+    .execute();
   await db.schema.createIndex('predictions_src').on('predictions').column('src_ip').execute();
   await db.schema.createIndex('predictions_dst').on('predictions').column('dst_ip').execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up().
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['predictions', 'model_transitions', 'models', 'audit_log', 'api_keys', 'sessions', 'users']) {
+  for (const table of [
+    'predictions',
+    'model_transitions',
+    'models',
+    'audit_log',
+    'api_keys',
+    'sessions',
+    'users',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
   await sql`drop function if exists audit_log_append_only()`.execute(db);

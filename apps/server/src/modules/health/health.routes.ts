@@ -1,9 +1,12 @@
-import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Store } from '../../db/database.js';
 
-const status = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
+const status = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(z.string(), z.string()).optional(),
+});
 
 /**
  * `/healthz`: the process is up (liveness). `/readyz`: the store answers, so traffic may come
@@ -23,7 +26,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app,
         await sql`select 1`.execute(store.db);
         return { status: 'ok' as const, checks: { store: store.engine } };
       } catch (err) {
-        return reply.status(503).send({ status: 'unavailable' as const, checks: { store: (err as Error).message } });
+        return reply
+          .status(503)
+          .send({ status: 'unavailable' as const, checks: { store: (err as Error).message } });
       }
     },
   );
