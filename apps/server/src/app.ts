@@ -11,6 +11,12 @@ import {
 import type { AppConfig } from './config/env.js';
 import type { Store } from './db/database.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { rateLimitPlugin } from './http/rate-limit.plugin.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { authPlugin } from './modules/auth/auth.plugin.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { usersRoutes } from './modules/auth/users.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { createAppMetrics } from './modules/metrics/metrics.js';
 
@@ -55,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('clock', deps.clock ?? (() => new Date()));
   app.decorate('config', deps.config);
   app.decorate('store', deps.store);
+  app.decorate('audit', new AuditService(deps.store.db, app.clock));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -79,10 +86,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
 
-  // Auth and audit register here, before any route, so their onRoute/preHandler hooks see every route.
+  // Before any route, so their onRoute hooks see every route. Rate limiting first: its per-route
+  // hook then runs before the role check, so key guessing is limited too.
+  await app.register(rateLimitPlugin);
+  await app.register(authPlugin);
 
   await app.register(healthRoutes, { store: deps.store });
   // Module routes register below.
+  await app.register(authRoutes);
+  await app.register(usersRoutes);
+  await app.register(auditRoutes);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
     app.swagger(),

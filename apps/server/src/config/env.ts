@@ -42,6 +42,8 @@ const envSchema = z.object({
   VIGIL_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
   /** Mark session cookies Secure (behind HTTPS). */
   VIGIL_SECURE_COOKIES: bool.default(false),
+  /** How often (ms) the API checks the store for model promotions made elsewhere; 0 = never. */
+  VIGIL_MODEL_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
 });
 
 export type AppConfig = Readonly<{
@@ -57,6 +59,7 @@ export type AppConfig = Readonly<{
   rateLimitPerMinute: number;
   admin: { username: string; password: string } | undefined;
   secureCookies: boolean;
+  modelPollMs: number;
 }>;
 
 /** Raised for a bad environment; the message names every offending variable. */
@@ -79,7 +82,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   return Object.freeze({
-    dataDir: resolve(e.VIGIL_DATA_DIR),
+    // `memory://` keeps everything in memory (tests, throw-away demos); any other value is a folder.
+    dataDir: e.VIGIL_DATA_DIR.startsWith('memory://') ? 'memory://' : resolve(e.VIGIL_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     host: e.HOST,
@@ -93,5 +97,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { username: e.VIGIL_ADMIN_USER, password: e.VIGIL_ADMIN_PASSWORD! }
       : undefined,
     secureCookies: e.VIGIL_SECURE_COOKIES,
+    modelPollMs: e.VIGIL_MODEL_POLL_MS,
   });
 }

@@ -8,13 +8,7 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** Appends to the hash-chained audit log (implemented in audit.service.ts). */
+/** Appends to the hash-chained audit log (implemented by AuditService, `app.audit`). */
 export interface AuditRecorder {
   record(entry: AuditEntry): Promise<void>;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    audit: AuditRecorder;
-  }
 }
