@@ -19,6 +19,11 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { usersRoutes } from './modules/auth/users.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { createAppMetrics } from './modules/metrics/metrics.js';
+import { metricsPlugin } from './modules/metrics/metrics.plugin.js';
+import { createActiveModels } from './modules/models/active-models.service.js';
+import { modelsRoutes } from './modules/models/models.routes.js';
+import { predictionsRoutes } from './modules/predictions/predictions.routes.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -62,6 +67,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', deps.config);
   app.decorate('store', deps.store);
   app.decorate('audit', new AuditService(deps.store.db, app.clock));
+  const activeModels = createActiveModels(deps.store.db, app.metrics, {
+    pollMs: deps.config.modelPollMs,
+    onError: (err, context) => app.log.error({ err }, context),
+  });
+  app.decorate('activeModels', activeModels);
+  app.addHook('onClose', () => activeModels.stop());
+  await activeModels.start();
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -91,11 +103,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimitPlugin);
   await app.register(authPlugin);
 
+  await app.register(metricsPlugin);
   await app.register(healthRoutes, { store: deps.store });
   // Module routes register below.
   await app.register(authRoutes);
   await app.register(usersRoutes);
   await app.register(auditRoutes);
+  await app.register(modelsRoutes);
+  await app.register(predictionsRoutes);
+  await app.register(statsRoutes);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
     app.swagger(),

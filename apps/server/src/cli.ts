@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAdminCommands } from './cli/admin.command.js';
 import { registerDemoCommand } from './cli/demo.command.js';
 import { registerEvaluateCommand } from './cli/evaluate.command.js';
+import { registerHistoryCommands } from './cli/history.command.js';
+import { registerModelsCommand } from './cli/models.command.js';
+import { registerServeCommands } from './cli/serve.command.js';
 import { registerTrainCommand } from './cli/train.command.js';
 
 const program = new Command()
@@ -9,9 +13,13 @@ const program = new Command()
   .description('Vigil — ML threat detection for network flows and URLs')
   .showHelpAfterError();
 
+registerServeCommands(program);
+registerAdminCommands(program);
 registerTrainCommand(program);
 registerEvaluateCommand(program);
 registerDemoCommand(program);
+registerHistoryCommands(program);
+registerModelsCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Every error reaching here is reported by its message; the stack is for whoever debugs Vigil.
