@@ -4,6 +4,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import * as initial from './migrations/0001-initial.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
+import { lockEmbeddedStore } from './store-lock.js';
 
 export type Db = Kysely<Database>;
 
@@ -48,10 +49,26 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const dir = options.dataDir ?? 'memory://';
-  if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { engine: 'pglite', db, close: () => db.destroy() };
+  if (dir.startsWith('memory://')) {
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(await PGlite.create(dir)) });
+    return { engine: 'pglite', db, close: () => db.destroy() };
+  }
+  await mkdir(dir, { recursive: true });
+  const unlock = await lockEmbeddedStore(dir);
+  try {
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(await PGlite.create(dir)) });
+    return {
+      engine: 'pglite',
+      db,
+      close: async () => {
+        await db.destroy();
+        await unlock();
+      },
+    };
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
 }
 
 /** The PGlite folder inside Vigil's data directory. */
