@@ -23,6 +23,7 @@ import { metricsPlugin } from './modules/metrics/metrics.plugin.js';
 import { createActiveModels } from './modules/models/active-models.service.js';
 import { modelsRoutes } from './modules/models/models.routes.js';
 import { predictionsRoutes } from './modules/predictions/predictions.routes.js';
+import { scoringRoutes } from './modules/scoring/scoring.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 
 /** Everything the app needs from outside; tests pass their own. */
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(modelsRoutes);
   await app.register(predictionsRoutes);
   await app.register(statsRoutes);
+  await app.register(scoringRoutes);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
     app.swagger(),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { API_KEY_CACHE_MS } from '../src/modules/auth/api-keys.service.js';
 import { authHeaders, buildTestApp, signIn, testConfig } from './support/app.js';
 import { describeEachEngine, openTestStore, type TestStore } from './support/stores.js';
 
@@ -138,7 +139,7 @@ describeEachEngine('auth, sessions, API keys and audit', (engine) => {
       .selectAll()
       .where('id', '=', apiKey.id)
       .executeTakeFirstOrThrow();
-    expect(JSON.stringify(row)).not.toContain(key.split('_')[2]);
+    expect(JSON.stringify(row)).not.toContain(key.slice('vgl_12345678_'.length));
 
     const headers = { authorization: `Bearer ${key}` };
     const me = await app.inject({ url: '/api/v1/auth/me', headers });
@@ -164,6 +165,23 @@ describeEachEngine('auth, sessions, API keys and audit', (engine) => {
     const revoked = await app.inject({ url: '/api/v1/auth/me', headers });
     expect(revoked.statusCode).toBe(401);
     expect(revoked.json().error.message).toMatch(/revoked/);
+  });
+
+  it('remembers verified keys briefly: a revocation elsewhere lands within the cache time', async () => {
+    let now = Date.parse('2026-05-01T00:00:00Z');
+    const a = await buildTestApp(store, {}, () => new Date(now));
+    try {
+      const headers = await authHeaders(a, 'viewer', 'cached');
+      expect((await a.inject({ url: '/api/v1/auth/me', headers })).statusCode).toBe(200);
+      const id = (await a.inject({ url: '/api/v1/auth/me', headers })).json().id;
+      // Revoked through another server instance (another process, same store).
+      await app.auth.apiKeys.revoke(id);
+      expect((await a.inject({ url: '/api/v1/auth/me', headers })).statusCode).toBe(200);
+      now += API_KEY_CACHE_MS + 1;
+      expect((await a.inject({ url: '/api/v1/auth/me', headers })).statusCode).toBe(401);
+    } finally {
+      await a.close();
+    }
   });
 
   it('a forged key with a real prefix is refused', async () => {

@@ -44,6 +44,14 @@ export {
 export { type DuplicateColumn, type HeaderMatch, matchHeader } from './schemas/header-match.js';
 export { NSL_KDD_ATTACK_CATEGORIES, NSL_KDD_CATEGORIES, nslKddSchema } from './schemas/nsl-kdd.schema.js';
 export { UNSW_NB15_CATEGORIES, unswNb15Schema } from './schemas/unsw-nb15.schema.js';
+export { FlowRecordError, type FlowRecordErrorCode } from './scoring/flow-record.error.js';
+export {
+  compileFlowRecordEncoder,
+  type EncodeCounts,
+  type FlowRecordEncoder,
+  type FlowRecordEncoderOptions,
+} from './scoring/flow-record-encoder.js';
+export { FLOW_METADATA_FIELDS, FLOW_TUPLE_FIELDS, type FlowTuple } from './scoring/flow-tuple.js';
 export type { SyntheticFlowClass } from './synthetic/flow-shapes.js';
 export {
   generateSyntheticFlows,

@@ -80,6 +80,8 @@ export {
 // inference and model documents (inference/, model/)
 export type { CompiledModel } from './inference/compiled-model.js';
 export { compileEnsemble } from './inference/compiled-model.js';
+export type { ContributionExplainer, FeatureContribution } from './inference/contributions.js';
+export { createContributionExplainer } from './inference/contributions.js';
 export { fingerprintDataset } from './model/dataset-fingerprint.js';
 export type { ImportanceType } from './model/importance.js';
 export { featureImportance, topFeatures } from './model/importance.js';

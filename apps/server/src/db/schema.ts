@@ -93,7 +93,7 @@ export interface PredictionsTable {
   dst_port: number | null;
   protocol: string | null;
   source: string | null;
-  top_features: JSONColumnType<{ name: string; value: number; contribution: number }[]>;
+  top_features: JSONColumnType<{ name: string; value: number | null; contribution: number }[]>;
   record: JSONColumnType<Record<string, unknown>>;
 }
 

@@ -55,7 +55,7 @@ export interface PredictionRow {
   dst_port: number | null;
   protocol: string | null;
   source: string | null;
-  top_features: { name: string; value: number; contribution: number }[];
+  top_features: { name: string; value: number | null; contribution: number }[];
   record: Record<string, unknown>;
 }
 

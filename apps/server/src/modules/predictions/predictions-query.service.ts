@@ -26,7 +26,7 @@ export interface PredictionDto {
   dstPort: number | null;
   protocol: string | null;
   source: string | null;
-  topFeatures: { name: string; value: number; contribution: number }[];
+  topFeatures: { name: string; value: number | null; contribution: number }[];
   record: Record<string, unknown>;
 }
 

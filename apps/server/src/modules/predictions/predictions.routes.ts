@@ -27,7 +27,9 @@ const predictionSchema = z.object({
   dstPort: z.number().nullable(),
   protocol: z.string().nullable(),
   source: z.string().nullable(),
-  topFeatures: z.array(z.object({ name: z.string(), value: z.number(), contribution: z.number() })),
+  topFeatures: z.array(
+    z.object({ name: z.string(), value: z.number().nullable(), contribution: z.number() }),
+  ),
   record: z.record(z.string(), z.unknown()),
 });
 

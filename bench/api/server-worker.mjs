@@ -1,0 +1,92 @@
+// The server side of `npm run bench:api`, run in a worker thread of the bench process so that the
+// load generator (autocannon, main thread) does not share the server's event loop. Builds the app
+// as `vigil serve` would, on the embedded PGlite store in a temp folder, with history off and the
+// rate limit off, promotes the `vigil demo` model, adds the hello-world reference routes and
+// listens on 127.0.0.1:0. Reports { url, key, model } to the parent; closes on 'close'.
+// 'memoize-api-keys' switches on the bench-only auth-cache projection (see memoizeApiKeys).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { generateSyntheticFlows } from '@vigil/detect';
+import { createWorkerTrainingExecutor } from '../../apps/server/dist/adapters/worker-training-executor.js';
+import { buildApp } from '../../apps/server/dist/app.js';
+import { SYNTHETIC_SCHEMA } from '../../apps/server/dist/cli/demo.command.js';
+import { loadConfig } from '../../apps/server/dist/config/env.js';
+import { embeddedDatabaseDir, migrateToLatest, openStore } from '../../apps/server/dist/db/database.js';
+import { ModelRegistry } from '../../apps/server/dist/modules/models/model-registry.service.js';
+import { trainModel } from '../../apps/server/dist/training/training.service.js';
+import { defaultTrainingConfig } from '../../apps/server/dist/training/training-config.js';
+
+/** The model `vigil demo` trains: synthetic flows, default GBDT, early stopping after 20 rounds. */
+async function trainDemoModel(rows) {
+  const dataset = generateSyntheticFlows({ rows, seed: 42 });
+  const defaults = defaultTrainingConfig();
+  const config = { ...defaults, seed: 42, gbdt: { ...defaults.gbdt, earlyStoppingRounds: 20 } };
+  const executor = createWorkerTrainingExecutor(cpus().length);
+  try {
+    return (await trainModel({ dataset, schema: SYNTHETIC_SCHEMA, target: 'binary', config, executor }))
+      .document;
+  } finally {
+    await executor.close();
+  }
+}
+
+/** The API key the load generator sends, created through the auth module's service. */
+async function createApiKey(app) {
+  const { key } = await app.auth.apiKeys.create({ name: 'bench-api', role: 'analyst', createdBy: null });
+  return key;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-api-'));
+const store = await openStore({ dataDir: embeddedDatabaseDir(dir) });
+let app;
+try {
+  await migrateToLatest(store.db);
+  const document = await trainDemoModel(workerData.trainRows);
+  await new ModelRegistry(store.db).register(document, 'bench', { stage: 'production', reason: 'bench:api' });
+  const config = loadConfig({
+    VIGIL_DATA_DIR: dir,
+    VIGIL_HISTORY: 'none',
+    VIGIL_RATE_LIMIT: '0',
+    VIGIL_MIGRATE_ON_START: 'false',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+  });
+  app = await buildApp({ config, store });
+  app.get('/bench/hello', { config: { auth: 'public' } }, async () => ({ hello: 'world' }));
+  app.get('/bench/hello-auth', { config: { auth: ['admin', 'analyst'] } }, async () => ({ hello: 'world' }));
+  const key = await createApiKey(app);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  parentPort.postMessage({ url, key, model: { id: document.id, trees: document.ensemble.trees.length } });
+} catch (err) {
+  parentPort.postMessage({ error: err instanceof Error ? err.stack : String(err) });
+}
+
+/**
+ * Bench-only projection of an API-key cache: remembers each key's principal after its first lookup
+ * (the auth service reads the store on every request). Never do this outside a benchmark: it
+ * ignores revocation.
+ */
+function memoizeApiKeys() {
+  const service = app.auth.apiKeys;
+  const lookup = service.authenticate.bind(service);
+  const known = new Map();
+  service.authenticate = async (key) => {
+    if (!known.has(key)) known.set(key, await lookup(key));
+    return known.get(key);
+  };
+}
+
+parentPort.on('message', async (msg) => {
+  if (msg === 'memoize-api-keys') {
+    memoizeApiKeys();
+    parentPort.postMessage('memoized');
+    return;
+  }
+  if (msg !== 'close') return;
+  await app?.close();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+  parentPort.close();
+});
