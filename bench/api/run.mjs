@@ -116,23 +116,8 @@ async function main() {
       ),
     ];
 
-    // Projection: the same runs with API-key lookups memoized in the server, i.e. what an auth cache
-    // would give (today every request with a key reads the store).
-    worker.postMessage('memoize-api-keys');
-    await new Promise((resolve) => worker.once('message', resolve));
-    const cached = [
-      await run('hello-world (API key), keys memoized', `${url}/bench/hello-auth`, { headers }),
-      await run('predict, 1 record, keys memoized', predict, post(one), 1),
-      await run(
-        `predict, 1 record, paced ${fmt(TARGETS.rate)} req/s, keys memoized`,
-        predict,
-        { ...post(one), overallRate: TARGETS.rate },
-        1,
-      ),
-    ];
-
     const head = ['run', 'req/s', 'p50 ms', 'p99 ms', 'rows/s', 'errors'];
-    const rows = [...results, ...cached].map((r) => [
+    const rows = results.map((r) => [
       r.name,
       fmt(r.reqPerSec),
       fmt(r.p50, 2),
@@ -163,14 +148,7 @@ async function main() {
     console.log(
       `  batch rows/s: ${fmt(many.rowsPerSec)} (≥ ${fmt(TARGETS.rowsPerSecond)}) ${mark(many.rowsPerSec >= TARGETS.rowsPerSecond)}`,
     );
-    const [, singleCached, pacedCached] = cached;
-    const ratioCached = singleCached.reqPerSec / hello.reqPerSec;
-    console.log(
-      `  with API-key lookups memoized (projection of an auth cache): ratio ${ratioCached.toFixed(2)} ` +
-        `${mark(ratioCached >= TARGETS.ratio)}; p99 ${fmt(pacedCached.p99, 2)} ms at ${fmt(pacedCached.reqPerSec)} req/s ` +
-        `${mark(pacedCached.p99 <= TARGETS.p99Ms && pacedCached.reqPerSec >= 0.95 * TARGETS.rate)}`,
-    );
-    if ([...results, ...cached].some((r) => r.errors > 0))
+    if (results.some((r) => r.errors > 0))
       console.log('\nsome runs had errors or non-2xx answers: figures are suspect');
   } finally {
     worker.postMessage('close');

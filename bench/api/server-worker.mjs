@@ -3,7 +3,6 @@
 // as `vigil serve` would, on the embedded PGlite store in a temp folder, with history off and the
 // rate limit off, promotes the `vigil demo` model, adds the hello-world reference routes and
 // listens on 127.0.0.1:0. Reports { url, key, model } to the parent; closes on 'close'.
-// 'memoize-api-keys' switches on the bench-only auth-cache projection (see memoizeApiKeys).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,27 +62,7 @@ try {
   parentPort.postMessage({ error: err instanceof Error ? err.stack : String(err) });
 }
 
-/**
- * Bench-only projection of an API-key cache: remembers each key's principal after its first lookup
- * (the auth service reads the store on every request). Never do this outside a benchmark: it
- * ignores revocation.
- */
-function memoizeApiKeys() {
-  const service = app.auth.apiKeys;
-  const lookup = service.authenticate.bind(service);
-  const known = new Map();
-  service.authenticate = async (key) => {
-    if (!known.has(key)) known.set(key, await lookup(key));
-    return known.get(key);
-  };
-}
-
 parentPort.on('message', async (msg) => {
-  if (msg === 'memoize-api-keys') {
-    memoizeApiKeys();
-    parentPort.postMessage('memoized');
-    return;
-  }
   if (msg !== 'close') return;
   await app?.close();
   await store.close();
