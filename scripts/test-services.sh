@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (Debian, as root) and starts the services Vigil's integration tests run against:
-# PostgreSQL and Redis on 127.0.0.1. Prints the environment the tests read, for `eval`:
+# PostgreSQL and Redis on 127.0.0.1, and Chromium for the dashboard's browser tests. Prints the
+# environment the tests read, for `eval`:
 #   eval "$(scripts/test-services.sh)"
 # Idempotent: a service that already answers is left alone.
 set -euo pipefail
@@ -10,6 +11,8 @@ log() { printf '%s\n' "$*" >&2; }
 need_apt=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# Debian's Chromium for the dashboard's browser tests (playwright-core drives it; no browser download).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   log "installing ${need_apt[*]} with apt-get"
   apt-get update -qq >&2
@@ -38,3 +41,4 @@ redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { log "Redis did not beco
 
 echo "export TEST_DATABASE_URL=postgres://vigil:vigil@127.0.0.1:$pg_port/postgres"
 echo "export TEST_REDIS_URL=redis://127.0.0.1:6379"
+echo "export CHROMIUM_PATH=/usr/bin/chromium"

@@ -12,12 +12,18 @@ import type { AppConfig } from './config/env.js';
 import type { Store } from './db/database.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { rateLimitPlugin } from './http/rate-limit.plugin.js';
+import { webAppPlugin } from './http/web-app.plugin.js';
+import { createJobQueue } from './jobs/create-job-queue.js';
+import { createJobHandlers } from './jobs/handlers.js';
+import type { JobQueue } from './jobs/job-queue.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { authPlugin } from './modules/auth/auth.plugin.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { usersRoutes } from './modules/auth/users.routes.js';
+import { batchesRoutes } from './modules/batches/batches.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { livePlugin } from './modules/live/live.plugin.js';
 import { createAppMetrics } from './modules/metrics/metrics.js';
 import { metricsPlugin } from './modules/metrics/metrics.plugin.js';
 import { createActiveModels } from './modules/models/active-models.service.js';
@@ -25,6 +31,7 @@ import { modelsRoutes } from './modules/models/models.routes.js';
 import { predictionsRoutes } from './modules/predictions/predictions.routes.js';
 import { scoringRoutes } from './modules/scoring/scoring.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
+import { urlsRoutes } from './modules/urls/urls.routes.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -36,6 +43,12 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Process metrics (CPU, memory, event loop) in /metrics; on for the served app, off in tests. */
   defaultMetrics?: boolean;
+  /**
+   * Background job queue (issue #4). Absent: buildApp creates one from config (BullMQ when REDIS_URL
+   * is set, else the embedded runner on the store) and closes it with the app; a given queue is the
+   * caller's to close. Either way the app works its job handlers unless VIGIL_WORKER_IN_PROCESS=false.
+   */
+  jobs?: JobQueue;
 }
 
 declare module 'fastify' {
@@ -43,6 +56,8 @@ declare module 'fastify' {
     clock: () => Date;
     config: AppConfig;
     store: Store;
+    /** Background job queue (issue #4). */
+    jobs: JobQueue;
   }
 }
 
@@ -75,6 +90,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('activeModels', activeModels);
   app.addHook('onClose', () => activeModels.stop());
   await activeModels.start();
+  // --- Background jobs (issue #4): the queue, and this process as a worker unless told otherwise.
+  const jobs = deps.jobs ?? (await createJobQueue({ config: deps.config, db: deps.store.db }));
+  app.decorate('jobs', jobs);
+  if (!deps.jobs) app.addHook('onClose', () => jobs.close());
+  if (deps.config.workerInProcess) {
+    await jobs.work(createJobHandlers({ store: deps.store, config: deps.config, queue: jobs }));
+  }
+  // --- end background jobs.
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -107,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin);
   await app.register(healthRoutes, { store: deps.store });
   // Module routes register below.
+  await app.register(livePlugin);
   await app.register(authRoutes);
   await app.register(usersRoutes);
   await app.register(auditRoutes);
@@ -114,6 +138,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(predictionsRoutes);
   await app.register(statsRoutes);
   await app.register(scoringRoutes);
+  await app.register(batchesRoutes);
+  await app.register(urlsRoutes);
+
+  // The dashboard (apps/web/dist) at /, after every API route.
+  await app.register(webAppPlugin);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () =>
     app.swagger(),

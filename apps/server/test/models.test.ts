@@ -1,4 +1,4 @@
-import { getFlowSchema } from '@vigil/detect';
+import { getFlowSchema, URL_FEATURES, URL_SCHEMA_VERSION } from '@vigil/detect';
 import type { FeatureInfo, ModelDocument } from '@vigil/ml';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -42,9 +42,14 @@ describe('feature spec check', () => {
       target: { kind: 'binary' as const, classNames: ['benign', 'attack'] },
     };
     expect(checkFeatureSpec(spec)).toBe('nsl-kdd');
-    expect(checkFeatureSpec({ ...spec, schema: 'url', features: [{ name: 'x', kind: 'numeric' }] })).toBe(
-      'url',
-    );
+    const url = { ...spec, schema: 'url', schemaVersion: URL_SCHEMA_VERSION, features: [...URL_FEATURES] };
+    expect(checkFeatureSpec(url)).toBe('url');
+    expect(
+      appError(() => checkFeatureSpec({ ...url, features: [{ name: 'x', kind: 'numeric' }] })).code,
+    ).toBe('SCHEMA_MISMATCH');
+    expect(
+      appError(() => checkFeatureSpec({ ...url, schemaVersion: URL_SCHEMA_VERSION + 1 })).message,
+    ).toMatch(/URL features version 2, this server computes version 1/);
   });
 
   it('names the first differing, missing or extra feature and unknown schemas', () => {
@@ -72,7 +77,7 @@ describe('feature spec check', () => {
     const recast = features.map((f, i) => (i === 1 ? { ...f, kind: 'numeric' as const } : f));
     e = appError(() => checkFeatureSpec({ ...base, features: recast }));
     expect(e.details.path).toBe('featureSpec.features[1].kind');
-    e = appError(() => checkFeatureSpec({ ...base, schema: 'zeek-conn', features }));
+    e = appError(() => checkFeatureSpec({ ...base, schema: 'made-up-flows', features }));
     expect(e.code).toBe('SCHEMA_MISMATCH');
     expect(e.message).toMatch(/not a known model kind; known: nsl-kdd, .*synthetic-flows, url/);
   });

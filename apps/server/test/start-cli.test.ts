@@ -108,6 +108,19 @@ describe('npm start (vigil start) on a fresh data directory, end to end', () => 
       expect(correct / flows.labels.length).toBeGreaterThan(0.9);
       expect(body.summary).toMatchObject({ records: 200, stored: 200 });
 
+      // The shipped URL model (models/url) is in production from the first start.
+      expect(first.output()).toMatch(/Registered .* as the production URL model/);
+      const checked = await fetch(`${first.url}/api/v1/urls/check`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({
+          urls: ['http://paypal.com.secure-login.example.tk/webscr?cmd=_login', 'https://www.bbc.co.uk/news'],
+        }),
+      });
+      expect(checked.status).toBe(200);
+      const urlVerdicts = (await checked.json()).predictions.map((p: { verdict: string }) => p.verdict);
+      expect(urlVerdicts).toEqual(['attack', 'benign']);
+
       const page = await fetch(`${first.url}/api/v1/docs/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/swagger-ui/i);
@@ -119,7 +132,7 @@ describe('npm start (vigil start) on a fresh data directory, end to end', () => 
 
     const second = await start(env);
     try {
-      expect(second.output()).not.toMatch(/training the demo model|Created the first admin/);
+      expect(second.output()).not.toMatch(/training the demo model|Created the first admin|URL model/);
     } finally {
       expect(await stop(second.child)).toBe(0);
     }

@@ -52,6 +52,24 @@ export {
   type FlowRecordEncoderOptions,
 } from './scoring/flow-record-encoder.js';
 export { FLOW_METADATA_FIELDS, FLOW_TUPLE_FIELDS, type FlowTuple } from './scoring/flow-tuple.js';
+export {
+  type CanonicalFlowRecord,
+  canonicalFlow,
+  type FlowEndpoints,
+  type FlowMeasurements,
+} from './simulator/canonical-flow.js';
+export {
+  ATTACK_SCENARIOS,
+  type AttackScenario,
+  SCENARIO_FAMILY,
+} from './simulator/scenarios.js';
+export {
+  createTrafficSimulator,
+  type FlowGroundTruth,
+  type SimulatedFlow,
+  type TrafficSimulator,
+  type TrafficSimulatorOptions,
+} from './simulator/traffic-simulator.js';
 export type { SyntheticFlowClass } from './synthetic/flow-shapes.js';
 export {
   generateSyntheticFlows,
@@ -59,3 +77,52 @@ export {
   SYNTHETIC_FLOW_FEATURES,
   type SyntheticFlowOptions,
 } from './synthetic/synthetic-flows.js';
+export { checkBom, checkMagic, checkNotBinary, detectBom, isGzip } from './files/bytes-sniff.js';
+export {
+  batchKinds,
+  type ColumnPlan,
+  planColumns,
+  SYNTHETIC_FLOWS_KIND,
+  URL_BATCH_KIND,
+  type UsedColumn,
+} from './files/column-plan.js';
+export { type CsvReader, type CsvReaderOptions, createCsvReader, parseCsvLine } from './files/csv-reader.js';
+export { type Delimiter, delimiterName, detectDelimiter } from './files/delimiter.js';
+export { FileFormatError, type FileFormatErrorCode } from './files/file-format.error.js';
+export { type FileInspection, type FileLayout, inspectText, MAX_COLUMNS, PREVIEW_ROWS } from './files/inspect.js';
+export { createRecordMapper, type RecordMapper } from './files/record-mapper.js';
+export { looksLikeUrl } from './files/url-list.js';
+export { countNewlines, findInvalidUtf8, hexAround, utf8CompleteLength } from './files/utf8.js';
+export { flattenZeekJson, parseZeekTsvHeader, type ZeekTsvHeader } from './files/zeek.js';
+export { ZEEK_CONN_FIELDS, zeekConnSchema } from './schemas/zeek-conn.schema.js';
+export {
+  classifyUrlLabel,
+  createUrlDatasetBuilder,
+  URL_LABEL_VALUES,
+  type UrlDatasetBuilder,
+  type UrlDatasetOptions,
+  type UrlDatasetResult,
+  type UrlDatasetStats,
+} from './url/url-dataset.js';
+export { analyseUrl, emptyUrlDetails, extractUrlFeatures, type UrlDetails } from './url/url-features.js';
+export { decodePunycode, IP_ENCODINGS, type IpEncoding, ipEncoding, isMixedScript } from './url/url-host.js';
+export {
+  type Brand,
+  PHISHED_BRANDS,
+  SUSPICIOUS_TLDS,
+  SUSPICIOUS_WORDS,
+  URL_SHORTENERS,
+} from './url/url-lists.js';
+export { emptyUrlParts, splitUrl, type UrlParts } from './url/url-parts.js';
+export { describeUrlFeature } from './url/url-reasons.js';
+export {
+  URL_CLASS_NAMES,
+  URL_FEATURE_COUNT,
+  URL_FEATURE_INDEX,
+  URL_FEATURE_NAMES,
+  URL_FEATURES,
+  URL_SCHEMA,
+  URL_SCHEMA_ID,
+  URL_SCHEMA_VERSION,
+  type UrlFeatureName,
+} from './url/url-schema.js';

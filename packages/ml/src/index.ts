@@ -20,7 +20,7 @@ export { Random } from './util/random.js';
 export type { Scaler, ScalingMethod } from './data/scaling.js';
 export { applyScaler, fitScaler, scaleRow } from './data/scaling.js';
 export type { Fold, SplitFractions, SplitIndices } from './data/split.js';
-export { randomSplit, stratifiedKFold, stratifiedSplit } from './data/split.js';
+export { groupSplit, randomSplit, stratifiedKFold, stratifiedSplit } from './data/split.js';
 export type { GbdtBinningState } from './gbdt/binning-kernel.js';
 // gbdt (gbdt/)
 export type { TrainingExecutor } from './gbdt/executor.js';

@@ -11,6 +11,8 @@ import { closeOnSignals, startServer } from '../main-api.js';
 import { AuditService } from '../modules/audit/audit.service.js';
 import { UsersService } from '../modules/auth/users.service.js';
 import { ModelRegistry } from '../modules/models/model-registry.service.js';
+import { installDefaultUrlModel } from '../modules/urls/default-url-model.js';
+import { startDemoStream } from '../stream/demo-stream.js';
 import { trainModel } from '../training/training.service.js';
 import { defaultTrainingConfig } from '../training/training-config.js';
 import { SYNTHETIC_SCHEMA } from './demo.command.js';
@@ -45,6 +47,8 @@ async function bootstrapEmbedded(store: Store, dataDir: string): Promise<void> {
       await executor.close();
     }
   }
+  const urlModel = await installDefaultUrlModel(registry);
+  if (urlModel) console.log(urlModel);
   const users = new UsersService(store.db, clock);
   if ((await users.count()) === 0) {
     const password = randomBytes(12).toString('base64url');
@@ -86,6 +90,8 @@ export function registerServeCommands(program: Command): void {
         beforeListen: (store) => bootstrapEmbedded(store, config.dataDir),
       });
       closeOnSignals(server);
+      // Demo stream (issue #6): simulated traffic scored live, so a fresh install shows alerts.
+      if (config.stream.demo) startDemoStream(server.app);
       console.log(`\nVigil is running: ${server.url}\n  API docs: ${server.url}/api/v1/docs\n`);
     });
 }

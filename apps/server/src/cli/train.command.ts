@@ -6,6 +6,7 @@ import { renderTrainingReport } from '../training/report-text.js';
 import { saveTrainingOutput, trainModel } from '../training/training.service.js';
 import { defaultTrainingConfig, loadTrainingConfig } from '../training/training-config.js';
 import { startProgress } from './progress.js';
+import { parseCount, parseUrlLabel, trainUrlModel } from './train-url.js';
 
 /** `--target binary|category`, checked when the command line is parsed. */
 export function parseTarget(value: string): 'binary' | 'category' {
@@ -47,9 +48,9 @@ export function registerTrainCommand(program: Command): void {
     .description('train a model on a labelled flow file (CSV or CSV.gz)')
     .requiredOption(
       '--data <file>',
-      'labelled flows: NSL-KDD, UNSW-NB15 or CICIDS2017 CSV, optionally gzipped',
+      'labelled flows (NSL-KDD, UNSW-NB15 or CICIDS2017 CSV) or, with --schema url, labelled URLs (url,label CSV); optionally gzipped',
     )
-    .option('--schema <id>', 'auto | nsl-kdd | unsw-nb15 | cicids2017 | cicids2017-improved', 'auto')
+    .option('--schema <id>', 'auto | nsl-kdd | unsw-nb15 | cicids2017 | cicids2017-improved | url', 'auto')
     .option(
       '--target <target>',
       'binary (benign/attack) or category (attack category)',
@@ -60,7 +61,11 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <dir>', 'folder for model.json and report.json', 'models/latest')
     .option('--threads <n>', 'training threads, 0 = one per core (overrides the config)', parseThreads)
     .option('--json', 'print the JSON report instead of the text report')
+    .option('--label <class>', 'url: class of every row of a file without a label column', parseUrlLabel)
+    .option('--max-per-domain <n>', 'url: keep at most n URLs per registrable domain', parseCount)
+    .option('--benign-domains <file>', 'url: CSV with a domain column whose home pages are added as benign')
     .action(async (opts) => {
+      if (opts.schema === 'url') return trainUrlModel(opts);
       const config = opts.config ? await loadTrainingConfig(opts.config) : defaultTrainingConfig();
       const loaded = await loadWithProgress(opts.data, { schema: opts.schema, target: opts.target });
       for (const w of loaded.warnings) console.error(`warning: ${w}`);

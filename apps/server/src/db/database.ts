@@ -2,6 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as jobs from './migrations/0002-jobs.js';
+import * as batches from './migrations/0003-batches.js';
+import * as stream from './migrations/0004-stream.js';
+import * as url from './migrations/0005-url.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 import { lockEmbeddedStore } from './store-lock.js';
@@ -78,6 +82,10 @@ export function embeddedDatabaseDir(dataDir: string): string {
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-jobs': jobs,
+  '0003-batches': batches,
+  '0004-stream': stream,
+  '0005-url': url,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

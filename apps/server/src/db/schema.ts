@@ -95,6 +95,70 @@ export interface PredictionsTable {
   source: string | null;
   top_features: JSONColumnType<{ name: string; value: number | null; contribution: number }[]>;
   record: JSONColumnType<Record<string, unknown>>;
+  /** Stream message key (source, partition, offset…): unique, so a replayed message is stored once. */
+  event_key: ColumnType<string | null, string | null | undefined, never>;
+  /** Set on batch results: the batch and the 1-based data row of its file (0003-batches). */
+  batch_id: number | null;
+  batch_row: number | null;
+  /** Host of a scored URL (kind `url`, 0005-url); null for flows. */
+  host: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** A message an embedded stream source could not score, with the reason (Kafka uses a topic). */
+export interface StreamDeadLettersTable {
+  id: Generated<number>;
+  created_at: CreatedAt;
+  source: string;
+  event_key: string | null;
+  reason: string;
+  payload: string;
+}
+
+/** A background job of the embedded runner; `lease_*` say which worker runs it until when. */
+export interface JobsTable {
+  id: string;
+  name: string;
+  payload: JSONColumnType<object | null>;
+  state: ColumnType<JobRowState, JobRowState | undefined, JobRowState>;
+  attempt: ColumnType<number, number | undefined, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  run_after: ColumnType<Date, Date | string | undefined, Date | string>;
+  error: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: Timestamp | null;
+}
+
+export type JobRowState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export type BatchState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+/** An uploaded file scored in the background (0003-batches); `format` is its FileInspection. */
+export interface BatchesTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  file_path: string;
+  file_bytes: number;
+  format: JSONColumnType<Record<string, unknown>>;
+  state: BatchState;
+  rows_total: number | null;
+  rows_done: ColumnType<number, number | undefined, number>;
+  rows_bad: ColumnType<number, number | undefined, number>;
+  bad_rows: JSONColumnType<{ row: number; line: number; reason: string }[], string | undefined, string>;
+  model_id: string | null;
+  error: string | null;
+  job_id: string | null;
+  runs: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  run_started_at: Timestamp | null;
+  run_start_rows: ColumnType<number, number | undefined, number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface Database {
@@ -105,4 +169,7 @@ export interface Database {
   models: ModelsTable;
   model_transitions: ModelTransitionsTable;
   predictions: PredictionsTable;
+  stream_dead_letters: StreamDeadLettersTable;
+  jobs: JobsTable;
+  batches: BatchesTable;
 }

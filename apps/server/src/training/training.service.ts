@@ -8,6 +8,7 @@ import {
   evaluateClassifier,
   featureImportance,
   fingerprintDataset,
+  groupSplit,
   type ModelDocument,
   selectRows,
   serializeModelDocument,
@@ -29,6 +30,11 @@ export interface TrainRequest {
   config: TrainingConfig;
   executor?: TrainingExecutor;
   source?: string;
+  /**
+   * Group id per row (e.g. the registrable domain of a URL): when given, the split keeps each group
+   * on one side (groupSplit), so the test metrics are for groups the model never saw.
+   */
+  groups?: ArrayLike<number>;
   onRound?: (round: number, total: number, detail: string) => void;
 }
 
@@ -53,7 +59,9 @@ export async function trainModel(req: TrainRequest): Promise<TrainOutcome> {
       `training needs at least two classes, the data has only "${dataset.classNames[0] ?? 'none'}"`,
     );
   }
-  const parts = stratifiedSplit(dataset.labels, config.split, config.seed);
+  const parts = req.groups
+    ? groupSplit(dataset.labels, req.groups, config.split, config.seed)
+    : stratifiedSplit(dataset.labels, config.split, config.seed);
   const train = selectRows(dataset, parts.train);
   const validation = parts.validation.length > 0 ? selectRows(dataset, parts.validation) : undefined;
   const test = parts.test.length > 0 ? selectRows(dataset, parts.test) : (validation ?? train);
@@ -111,7 +119,13 @@ export async function trainModel(req: TrainRequest): Promise<TrainOutcome> {
       },
     },
     training: {
-      params: { ...params, algorithm: config.algorithm, split: config.split, threshold: config.threshold },
+      params: {
+        ...params,
+        algorithm: config.algorithm,
+        split: config.split,
+        ...(req.groups ? { splitBy: 'group' } : {}),
+        threshold: config.threshold,
+      },
       dataFingerprint: fingerprintDataset(dataset),
       rows: dataset.nRows,
       durationMs,

@@ -5,6 +5,7 @@ import type { FlowSchema, FlowSchemaId } from './flow-schema.js';
 import { matchHeader } from './header-match.js';
 import { nslKddSchema } from './nsl-kdd.schema.js';
 import { unswNb15Schema } from './unsw-nb15.schema.js';
+import { zeekConnSchema } from './zeek-conn.schema.js';
 
 /** Every built-in flow schema. */
 export const flowSchemas: readonly FlowSchema[] = Object.freeze([
@@ -12,6 +13,7 @@ export const flowSchemas: readonly FlowSchema[] = Object.freeze([
   unswNb15Schema,
   cicids2017Schema,
   cicids2017ImprovedSchema,
+  zeekConnSchema,
 ]);
 
 /** The built-in schema with this id; throws a RangeError listing the known ids otherwise. */

@@ -1,7 +1,7 @@
 import type { FeatureKind } from '@vigil/ml';
 
 /** Identifiers of the built-in flow schemas. */
-export type FlowSchemaId = 'nsl-kdd' | 'unsw-nb15' | 'cicids2017' | 'cicids2017-improved';
+export type FlowSchemaId = 'nsl-kdd' | 'unsw-nb15' | 'cicids2017' | 'cicids2017-improved' | 'zeek-conn';
 
 /** What a dataset's labels say: attack or not, or which family of attack. */
 export type FlowTarget = 'binary' | 'category';

@@ -47,6 +47,102 @@ export function stratifiedSplit(labels: Int32Array, fractions: SplitFractions, s
   return { train, validation, test };
 }
 
+/**
+ * Splits rows into train / validation / test keeping every group (e.g. the registrable domain of a
+ * URL) whole on one side, so a model is judged on groups it never saw, while keeping each class's
+ * proportion in every part as close as the groups allow. Groups are shuffled (seeded), taken
+ * largest first and each placed in the part where it most reduces the gap to the target class
+ * counts (squared error, each class scaled by its size so rare classes weigh as much as common
+ * ones). With at least as many groups as parts of positive fraction, no such part is left empty.
+ * `groups[i]` is a non-negative integer id of row i's group.
+ */
+export function groupSplit(
+  labels: Int32Array,
+  groups: ArrayLike<number>,
+  fractions: SplitFractions,
+  seed: number,
+): SplitIndices {
+  const shares = checkFractions(fractions);
+  const n = labels.length;
+  if (groups.length !== n) {
+    throw new RangeError(`groupSplit: ${groups.length} group ids for ${n} labels`);
+  }
+  const byClass = rowsByClass(labels);
+  const nClasses = byClass.length;
+  const groupIndex = new Map<number, number>();
+  const rowGroup = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = groups[i];
+    if (!(Number.isInteger(g) && g >= 0)) {
+      throw new RangeError(`groupSplit: group id at row ${i} must be a non-negative integer, got ${g}`);
+    }
+    let dense = groupIndex.get(g);
+    if (dense === undefined) {
+      dense = groupIndex.size;
+      groupIndex.set(g, dense);
+    }
+    rowGroup[i] = dense;
+  }
+  const nGroups = groupIndex.size;
+  const counts = new Float64Array(nGroups * nClasses);
+  const sizes = new Int32Array(nGroups);
+  for (let i = 0; i < n; i++) {
+    counts[rowGroup[i] * nClasses + labels[i]]++;
+    sizes[rowGroup[i]]++;
+  }
+  const order = new Int32Array(nGroups);
+  for (let g = 0; g < nGroups; g++) order[g] = g;
+  new Random(seed).shuffle(order);
+  // Largest first; a stable sort keeps the shuffled order among groups of one size.
+  const sorted = Array.from(order).sort((a, b) => sizes[b] - sizes[a]);
+
+  const total = byClass.map((rows) => rows.length);
+  const scale = total.map((t) => (t > 0 ? 1 / (t * t) : 0));
+  const have = new Float64Array(3 * nClasses);
+  const partOf = new Int8Array(nGroups);
+  const groupsIn = [0, 0, 0];
+  for (const g of sorted) {
+    let best = -1;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (let p = 0; p < 3; p++) {
+      if (!(shares[p] > 0)) continue;
+      // Change of Σ_k ((have + c − target) / total_k)² when the group joins part p.
+      let cost = 0;
+      for (let k = 0; k < nClasses; k++) {
+        const c = counts[g * nClasses + k];
+        if (c === 0) continue;
+        cost += scale[k] * c * (2 * (have[p * nClasses + k] - shares[p] * total[k]) + c);
+      }
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = p;
+      }
+    }
+    partOf[g] = best;
+    groupsIn[best]++;
+    for (let k = 0; k < nClasses; k++) have[best * nClasses + k] += counts[g * nClasses + k];
+  }
+  // A part the greedy pass left empty takes the smallest group of the part with the most groups.
+  for (let p = 0; p < 3; p++) {
+    if (!(shares[p] > 0) || groupsIn[p] > 0) continue;
+    let donor = 0;
+    for (let q = 1; q < 3; q++) if (groupsIn[q] > groupsIn[donor]) donor = q;
+    if (groupsIn[donor] < 2) continue;
+    for (let i = sorted.length - 1; i >= 0; i--) {
+      if (partOf[sorted[i]] === donor) {
+        partOf[sorted[i]] = p;
+        groupsIn[donor]--;
+        groupsIn[p]++;
+        break;
+      }
+    }
+  }
+  const parts: number[][] = [[], [], []];
+  for (let i = 0; i < n; i++) parts[partOf[rowGroup[i]]].push(i);
+  const [train, validation, test] = parts.map(sortedIndices);
+  return { train, validation, test };
+}
+
 /** A shuffled train / validation / test split for unlabelled rows (one-class stratified split). */
 export function randomSplit(nRows: number, fractions: SplitFractions, seed: number): SplitIndices {
   if (!Number.isInteger(nRows) || nRows < 0) {

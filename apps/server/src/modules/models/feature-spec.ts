@@ -1,8 +1,15 @@
-import { flowSchemas, getFlowSchema, isFlowSchemaId, SYNTHETIC_FLOW_FEATURES } from '@vigil/detect';
+import {
+  flowSchemas,
+  getFlowSchema,
+  isFlowSchemaId,
+  SYNTHETIC_FLOW_FEATURES,
+  URL_FEATURES,
+  URL_SCHEMA_VERSION,
+} from '@vigil/detect';
 import type { FeatureKind, FeatureSpec } from '@vigil/ml';
 import { AppError } from '../../errors/app-error.js';
 
-/** Kind of URL models: their lexical feature set is not fixed by a flow schema. */
+/** Kind of URL models: the lexical features of @vigil/detect's `url` schema. */
 export const URL_KIND = 'url';
 /** Schema id `vigil demo` stamps on models trained on `generateSyntheticFlows` output. */
 export const SYNTHETIC_KIND = 'synthetic-flows';
@@ -13,13 +20,13 @@ interface ExpectedFeature {
 }
 
 /**
- * The features, in order, a model of `kind` must take; `null` for kinds without a fixed list
- * (`url`), `undefined` for unknown kinds. Flow schemas come from @vigil/detect: the dataset builder
+ * The features, in order, a model of `kind` must take; `null` for kinds without a fixed list,
+ * `undefined` for unknown kinds. Flow schemas come from @vigil/detect: the dataset builder
  * turns every schema feature, in schema order, into one model input, which is what `vigil train`
  * writes into the feature spec.
  */
 export function expectedFeatures(kind: string): readonly ExpectedFeature[] | null | undefined {
-  if (kind === URL_KIND) return null;
+  if (kind === URL_KIND) return URL_FEATURES;
   if (kind === SYNTHETIC_KIND) return SYNTHETIC_FLOW_FEATURES;
   if (isFlowSchemaId(kind)) return getFlowSchema(kind).features;
   return undefined;
@@ -46,6 +53,14 @@ export function checkFeatureSpec(spec: FeatureSpec): string {
     );
   }
   if (expected === null) return kind;
+  // URL features are computed by this server's code: another version may define them differently.
+  if (kind === URL_KIND && spec.schemaVersion !== URL_SCHEMA_VERSION) {
+    throw new AppError(
+      'SCHEMA_MISMATCH',
+      `the model was trained on URL features version ${spec.schemaVersion}, this server computes version ${URL_SCHEMA_VERSION}; retrain it with vigil train --schema url`,
+      { path: 'featureSpec.schemaVersion', expected: URL_SCHEMA_VERSION, got: spec.schemaVersion },
+    );
+  }
   const got = spec.features;
   const n = Math.max(expected.length, got.length);
   for (let i = 0; i < n; i++) {

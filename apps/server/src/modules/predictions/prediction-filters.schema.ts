@@ -40,6 +40,8 @@ export const filterShape = {
   modelId: text.optional(),
   kind: text.optional(),
   q: z.string().min(1).max(500).optional(),
+  /** Results of one batch (issue #4). */
+  batchId: intParam(1, 2 ** 31 - 1).optional(),
 };
 
 type RangeInput = { from?: Date; to?: Date; minScore?: number; maxScore?: number };

@@ -20,6 +20,8 @@ export interface PredictionFilters {
   kind?: string;
   /** Free text in web-search syntax over the generated `search` tsvector. */
   q?: string;
+  /** Results of one batch (issue #4). */
+  batchId?: number;
 }
 
 export type SortField = 'created_at' | 'risk_score' | 'probability';
@@ -76,6 +78,7 @@ export function filterPredictions(f: PredictionFilters) {
     if (f.ip) c.push(eb.or([eb('src_ip', '=', f.ip), eb('dst_ip', '=', f.ip)]));
     if (f.modelId) c.push(eb('model_id', '=', f.modelId));
     if (f.kind) c.push(eb('kind', '=', f.kind));
+    if (f.batchId !== undefined) c.push(eb('batch_id', '=', f.batchId));
     // `search` is a generated column Kysely's types do not know; the query text is still a parameter.
     if (f.q !== undefined) c.push(sql<SqlBool>`predictions.search @@ websearch_to_tsquery('simple', ${f.q})`);
     return eb.and(c);

@@ -18,6 +18,8 @@ export interface PredictionInsert {
   source: string;
   topFeatures: unknown[];
   record: unknown;
+  /** Stream message key (issue #6): a row whose key is already stored is skipped, not duplicated. */
+  eventKey?: string | null;
 }
 
 // A \u0000 or lone-surrogate escape not itself escaped: text PostgreSQL's jsonb refuses.
@@ -59,8 +61,11 @@ export async function insertPredictions(db: Db, rows: readonly PredictionInsert[
             source: p.source,
             top_features: jsonForStore(p.topFeatures),
             record: jsonForStore(p.record),
+            event_key: p.eventKey ?? null,
           })),
         )
+        // Idempotent stream writes (issue #6): keys are unique; rows without a key never conflict.
+        .onConflict((oc) => oc.column('event_key').doNothing())
         .execute();
     }
   };

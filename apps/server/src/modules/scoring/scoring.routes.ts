@@ -74,6 +74,8 @@ export const scoringRoutes: FastifyPluginAsyncZod = async (app) => {
     history: app.config.history,
     metrics: app.metrics,
     clock: app.clock,
+    // Live feed (issue #6), when the live module is registered.
+    alerts: app.hasDecorator('liveFeed') ? app.liveFeed : undefined,
   });
 
   app.post(

@@ -2,6 +2,7 @@ import { FlowRecordError } from '@vigil/detect';
 import type { AppConfig } from '../../config/env.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
+import { type AlertPublisher, alertsOf } from '../live/live-feed.js';
 import type { AppMetrics } from '../metrics/metrics.js';
 import type { ActiveModel, ActiveModels } from '../models/active-models.js';
 import { knownKinds, URL_KIND } from '../models/feature-spec.js';
@@ -40,6 +41,8 @@ export interface ScoringDeps {
   history: AppConfig['history'];
   metrics: AppMetrics;
   clock: () => Date;
+  /** Live feed (issue #6): scored attacks are published for the dashboard's event stream. */
+  alerts?: AlertPublisher;
 }
 
 const PROMOTE_HINT =
@@ -117,6 +120,13 @@ export class ScoringService {
     let attacks = 0;
     for (const p of predictions) if (p.verdict === 'attack') attacks++;
     const stored = await this.store(model, records, predictions, source);
+    // Live feed (issue #6): alerts of this request, after they are stored.
+    if (attacks > 0 && this.deps.alerts) {
+      const at = this.deps.clock();
+      this.deps.alerts.publish(
+        alertsOf(model.kind, predictions, (i) => scorer.encoder.tuple(records[i]), source, at),
+      );
+    }
     const { metrics } = this.deps;
     if (attacks > 0) metrics.predictions.inc({ kind: model.kind, verdict: 'attack' }, attacks);
     if (attacks < predictions.length) {

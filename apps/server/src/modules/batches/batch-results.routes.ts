@@ -1,0 +1,174 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Role } from '../auth/principal.js';
+import { intParam } from '../predictions/prediction-filters.schema.js';
+import {
+  csvHeader,
+  csvLine,
+  EXPORT_CONTENT_TYPES,
+  type ExportFormat,
+} from '../predictions/predictions-export.js';
+import {
+  EXPORT_PAGE_SIZE,
+  type PredictionDto,
+  toPredictionDto,
+} from '../predictions/predictions-query.service.js';
+import { toBatchDto } from './batch-dto.js';
+import { selectBatchResults } from './batch-results.repo.js';
+import { FINAL } from './batches.repo.js';
+import type { BatchesService } from './batches.service.js';
+
+const VIEWERS: readonly Role[] = ['admin', 'analyst', 'viewer'];
+const idParams = z.strictObject({ id: intParam(1, 2 ** 31 - 1) });
+
+/** How often the event stream reports progress. */
+export const EVENTS_INTERVAL_MS = 500;
+
+type RowDto = PredictionDto & { row: number };
+
+/** Result pages in row order; one page in memory at a time. */
+async function* resultPages(
+  db: Parameters<typeof selectBatchResults>[0],
+  batchId: number,
+): AsyncGenerator<RowDto[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await selectBatchResults(db, batchId, after, EXPORT_PAGE_SIZE);
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({ row: r.batch_row, ...toPredictionDto(r) }));
+    if (rows.length < EXPORT_PAGE_SIZE) return;
+    after = rows[rows.length - 1].batch_row;
+  }
+}
+
+/** The history export's formats (and CSV escaping), with the input row number first. */
+async function* resultChunks(pages: AsyncIterable<RowDto[]>, format: ExportFormat): AsyncGenerator<string> {
+  if (format === 'csv') {
+    yield `row,${csvHeader()}`;
+    for await (const page of pages) yield page.map((p) => `${p.row},${csvLine(p)}`).join('');
+    return;
+  }
+  if (format === 'ndjson') {
+    for await (const page of pages) yield page.map((p) => `${JSON.stringify(p)}\n`).join('');
+    return;
+  }
+  yield '[';
+  let first = true;
+  for await (const page of pages) {
+    if (page.length === 0) continue;
+    yield (first ? '\n' : ',\n') + page.map((p) => JSON.stringify(p)).join(',\n');
+    first = false;
+  }
+  yield first ? ']\n' : '\n]\n';
+}
+
+/** Batch results (streamed export) and the progress event stream. */
+export const batchResultsRoutes: FastifyPluginAsyncZod<{
+  service: BatchesService;
+  eventsIntervalMs?: number;
+}> = async (app, options) => {
+  const { service } = options;
+  const interval = options.eventsIntervalMs ?? EVENTS_INTERVAL_MS;
+  // Open event streams end when the server closes (before it waits for connections to finish);
+  // clients reconnect after `retry` and pick up where the batch is.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const stop of streams) stop();
+  });
+
+  app.get(
+    '/api/v1/batches/:id/results',
+    {
+      config: { auth: VIEWERS },
+      schema: {
+        tags: ['batches'],
+        summary: "A batch's predictions in input row order as CSV, a JSON array or NDJSON (streamed)",
+        description:
+          'Each result carries its input `row` (1-based data row of the file). Alerts keep their input ' +
+          'record and top features; benign rows keep verdict, scores and the 5-tuple (their record is ' +
+          'the row of the uploaded file). CSV cells a spreadsheet would run as formulas are escaped.',
+        params: idParams,
+        querystring: z.strictObject({ format: z.enum(['csv', 'json', 'ndjson']).default('csv') }),
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { format } = request.query;
+      await service.get(id);
+      const pages = resultPages(app.store.db, id);
+      // The first page is read before any byte goes out, so a failing query still gets an error status.
+      const first = await pages.next();
+      async function* all() {
+        if (first.done) return;
+        yield first.value;
+        yield* pages;
+      }
+      return reply
+        .header('content-disposition', `attachment; filename="vigil-batch-${id}-results.${format}"`)
+        .type(EXPORT_CONTENT_TYPES[format])
+        .send(Readable.from(resultChunks(all(), format)));
+    },
+  );
+
+  app.get(
+    '/api/v1/batches/:id/events',
+    {
+      config: { auth: VIEWERS },
+      schema: {
+        tags: ['batches'],
+        summary: 'Server-sent events: `progress` (the batch) every 500 ms, then `end` at a final state',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      let batch = await service.get(id);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': String(request.id),
+      });
+      let open = true;
+      let wake: (() => void) | undefined;
+      const stop = () => {
+        open = false;
+        wake?.();
+      };
+      streams.add(stop);
+      raw.on('close', stop);
+      const send = (event: string, data: unknown) =>
+        raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      raw.write(`retry: ${interval * 4}\n\n`);
+      try {
+        while (open) {
+          const dto = toBatchDto(batch, app.clock());
+          send('progress', dto);
+          if (FINAL.includes(batch.state)) {
+            send('end', dto);
+            break;
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, interval);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          if (!open) break;
+          batch = await service.get(id);
+        }
+      } catch (err) {
+        request.log.error({ err }, 'batch event stream failed');
+        if (open)
+          send('error', { message: `internal error; quote request id ${request.id} when reporting it` });
+      }
+      streams.delete(stop);
+      raw.end();
+    },
+  );
+};

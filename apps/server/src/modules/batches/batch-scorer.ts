@@ -1,0 +1,88 @@
+import { FlowRecordError, type FlowTuple, URL_BATCH_KIND } from '@vigil/detect';
+import { AppError } from '../../errors/app-error.js';
+import type { ActiveModel, ActiveModels } from '../models/active-models.js';
+import { type FlowPrediction, flowScorerFor } from '../scoring/flow-scorer.js';
+import { urlBatchScorer } from './batch-url-scorer.js';
+
+/** One scored row of a batch: a flow prediction, or a URL verdict in the same shape (with its domain). */
+export type BatchPrediction = FlowPrediction & { domain?: string | null };
+
+/**
+ * A production model made ready for batch rows. `score` returns, per record and in order, its
+ * prediction or the reason the model cannot read it (a bad row is reported, never fatal).
+ */
+export interface BatchScorer {
+  readonly model: ActiveModel;
+  score(records: readonly Record<string, unknown>[]): (BatchPrediction | string)[];
+  /** What history stores about a record besides the prediction: the 5-tuple. */
+  tuple(record: Record<string, unknown>): FlowTuple;
+  /** The `record` history keeps for a scored row. */
+  stored(record: Record<string, unknown>, prediction: BatchPrediction): unknown;
+}
+
+/** Flow batches keep the input record of alerts only: the rest is in the uploaded file, by row number. */
+const ALERT_RECORDS_ONLY = true;
+
+/** Batches explain their alerts, as the real-time API does by default. */
+const EXPLAIN = 'alerts' as const;
+
+/** A bad record's reason without the "record N" prefix the encoder adds for API callers. */
+function reasonOf(err: FlowRecordError): string {
+  return err.message.replace(/^record \d+[,:]\s*/, '');
+}
+
+/** Flow rows go through the model's FlowScorer: the same encoder and compiled trees as /predict/flows. */
+export function flowBatchScorer(model: ActiveModel): BatchScorer {
+  const scorer = flowScorerFor(model);
+  return {
+    model,
+    tuple: (record) => scorer.encoder.tuple(record),
+    stored: (record, p) => (ALERT_RECORDS_ONLY && p.verdict !== 'attack' ? {} : record),
+    score(records) {
+      const out: (BatchPrediction | string)[] = new Array(records.length);
+      let pos = 0;
+      // The encoder stops at the first bad record: score the good ones before it, note it, go on.
+      while (pos < records.length) {
+        const rest = pos === 0 ? records : records.slice(pos);
+        try {
+          const { predictions } = scorer.score(rest, EXPLAIN);
+          for (let i = 0; i < predictions.length; i++) out[pos + i] = predictions[i];
+          return out;
+        } catch (err) {
+          if (!(err instanceof FlowRecordError) || err.index < 0 || err.index >= rest.length) throw err;
+          if (err.index > 0) {
+            const { predictions } = scorer.score(rest.slice(0, err.index), EXPLAIN);
+            for (let i = 0; i < predictions.length; i++) out[pos + i] = predictions[i];
+          }
+          out[pos + err.index] = reasonOf(err);
+          pos += err.index + 1;
+        }
+      }
+      return out;
+    },
+  };
+}
+
+const PROMOTE_HINT =
+  'register a model (vigil models register FILE, or POST /api/v1/models) and promote it to production';
+
+/**
+ * The scorer for a batch of `kind` from the production models, or an AppError saying why there is
+ * none: flow kinds score through their FlowScorer, URL lists through the URL model's scorer.
+ */
+export function resolveBatchScorer(models: ActiveModels, kind: string): BatchScorer {
+  const model = models.get(kind);
+  if (kind === URL_BATCH_KIND) {
+    if (!model) {
+      throw new AppError(
+        'NO_PRODUCTION_MODEL',
+        `URL lists cannot be scored: no URL model is in production; ${PROMOTE_HINT} (vigil train --schema url trains one)`,
+      );
+    }
+    return urlBatchScorer(model);
+  }
+  if (!model) {
+    throw new AppError('NO_PRODUCTION_MODEL', `no production model for "${kind}"; ${PROMOTE_HINT}`);
+  }
+  return flowBatchScorer(model);
+}

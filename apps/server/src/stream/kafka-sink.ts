@@ -1,0 +1,142 @@
+import type { Kafka, Message, TopicMessages } from 'kafkajs';
+import { loadKafkaJs } from './kafka-client.js';
+import type { VerdictSink } from './store-sink.js';
+import type { ScoredBatch, ScoredFlow } from './stream-batch.js';
+
+export interface KafkaSinkOptions {
+  kafka: Kafka;
+  /** Verdicts topic; undefined writes none. */
+  outputTopic: string | undefined;
+  /** Dead-letter topic for the Kafka source's malformed messages; undefined writes none. */
+  dlqTopic: string | undefined;
+  /** Send dead letters to `dlqTopic` (Kafka sources) or leave them to the store's table. */
+  deadLettersToTopic: boolean;
+}
+
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** One verdict as written to the output topic. */
+export interface VerdictMessage {
+  key: string;
+  flowId: string | null;
+  at: string;
+  source: string;
+  model: { id: string; kind: string; version: number };
+  verdict: 'benign' | 'attack';
+  probability: number;
+  category: string;
+  riskScore: number;
+  srcIp: string | null;
+  dstIp: string | null;
+  srcPort: number | null;
+  dstPort: number | null;
+  protocol: string | null;
+  topFeatures: ScoredFlow['prediction']['topFeatures'];
+}
+
+function flowIdOf(record: unknown): string | null {
+  const r = record as { flow_id?: unknown; uid?: unknown };
+  const id = r.flow_id ?? r.uid;
+  return typeof id === 'string' ? id : null;
+}
+
+export function verdictMessage(batch: ScoredBatch, f: ScoredFlow, at: string): VerdictMessage {
+  const p = f.prediction;
+  return {
+    key: f.key,
+    flowId: flowIdOf(f.record),
+    at,
+    source: batch.source,
+    model: { id: batch.model.id, kind: batch.model.kind, version: batch.model.version },
+    verdict: p.verdict,
+    probability: p.probability,
+    category: p.category,
+    riskScore: p.riskScore,
+    ...f.tuple,
+    topFeatures: p.topFeatures,
+  };
+}
+
+/**
+ * Writes verdicts to the output topic (one message per input message: a verdict, or an array of
+ * verdicts for a message that held an array of records, keyed by the input's message key) and
+ * dead letters to the dead-letter topic with the reason (also in a `vigil-dead-letter` header).
+ * Resolves once the broker acknowledged every message (acks = all).
+ */
+export async function createKafkaSink(options: KafkaSinkOptions): Promise<VerdictSink> {
+  const { Partitioners } = await loadKafkaJs();
+  const producer = options.kafka.producer({
+    allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const { outputTopic, dlqTopic } = options;
+  return {
+    name: 'kafka',
+    async write(batch) {
+      const topicMessages: TopicMessages[] = [];
+      const at = batch.at.toISOString();
+      if (outputTopic && batch.flows.length > 0) {
+        const messages: Message[] = [];
+        let i = 0;
+        while (i < batch.flows.length) {
+          const m = batch.flows[i].message;
+          const key = batch.messages[m].key;
+          if (!batch.arrays[m]) {
+            messages.push({ key, value: JSON.stringify(verdictMessage(batch, batch.flows[i], at)) });
+            i++;
+            continue;
+          }
+          const group: VerdictMessage[] = [];
+          for (; i < batch.flows.length && batch.flows[i].message === m; i++) {
+            group.push(verdictMessage(batch, batch.flows[i], at));
+          }
+          messages.push({ key, value: JSON.stringify(group) });
+        }
+        topicMessages.push({ topic: outputTopic, messages });
+      }
+      if (options.deadLettersToTopic && dlqTopic && batch.deadLetters.length > 0) {
+        topicMessages.push({
+          topic: dlqTopic,
+          messages: batch.deadLetters.map((d) => ({
+            key: d.key,
+            value: JSON.stringify({
+              key: d.key,
+              code: d.code,
+              reason: d.reason,
+              source: batch.source,
+              at,
+              payload: d.payload,
+            }),
+            headers: { 'vigil-dead-letter': d.code },
+          })),
+        });
+      }
+      // Requests of at most ~512 KiB (a broker refuses record batches over max.message.bytes, 1 MiB
+      // by default, and kafkajs sends one record batch per partition per request), sent
+      // concurrently: the batch is written when the broker has acknowledged them all.
+      const requests: TopicMessages[][] = [];
+      let request: TopicMessages[] = [];
+      let bytes = 0;
+      for (const { topic, messages } of topicMessages) {
+        for (const m of messages) {
+          const size = (m.value as string).length + (m.key?.length ?? 0);
+          if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
+            requests.push(request);
+            request = [];
+            bytes = 0;
+          }
+          const last = request[request.length - 1];
+          if (last?.topic === topic) last.messages.push(m);
+          else request.push({ topic, messages: [m] });
+          bytes += size;
+        }
+      }
+      if (request.length > 0) requests.push(request);
+      await Promise.all(requests.map((r) => producer.sendBatch({ topicMessages: r, acks: -1 })));
+    },
+    async close() {
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,223 @@
+// `npm run bench:batch`: a generated flow CSV (1,000,000 rows of synthetic flows by default) scored
+// end to end: upload over HTTP → validation → background job → done, on the embedded runner with
+// the embedded PGlite store (as `vigil start` runs), then on the embedded runner with PostgreSQL when
+// TEST_DATABASE_URL (or DATABASE_URL) is set, and on BullMQ when TEST_REDIS_URL (or REDIS_URL) is set.
+// Before that, the stages run in-process without a store, to show where the time goes:
+// validation pass, parse + map, scoring (encode + trees + alert explanations).
+// Target (printed, never asserted): ≥ 200k rows/s embedded.
+// Environment: BENCH_ROWS (default 1,000,000), BENCH_TRAIN_ROWS (model training rows, default 50,000).
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, openAsBlob } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSyntheticFlows } from '@vigil/detect';
+import { compileEnsemble, ensembleFromDocument } from '@vigil/ml';
+import pg from 'pg';
+import { createWorkerTrainingExecutor } from '../../apps/server/dist/adapters/worker-training-executor.js';
+import { buildApp } from '../../apps/server/dist/app.js';
+import { SYNTHETIC_SCHEMA } from '../../apps/server/dist/cli/demo.command.js';
+import { loadConfig } from '../../apps/server/dist/config/env.js';
+import { embeddedDatabaseDir, migrateToLatest, openStore } from '../../apps/server/dist/db/database.js';
+import { createBullMqQueue } from '../../apps/server/dist/jobs/bullmq-queue.js';
+import { inspectBatchFile } from '../../apps/server/dist/modules/batches/batch-file-inspect.js';
+import { readBatchRows } from '../../apps/server/dist/modules/batches/batch-file-rows.js';
+import { flowBatchScorer } from '../../apps/server/dist/modules/batches/batch-scorer.js';
+import { ModelRegistry } from '../../apps/server/dist/modules/models/model-registry.service.js';
+import { trainModel } from '../../apps/server/dist/training/training.service.js';
+import { defaultTrainingConfig } from '../../apps/server/dist/training/training-config.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const TRAIN_ROWS = Number(process.env.BENCH_TRAIN_ROWS ?? 50_000);
+const TARGET = 200_000;
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Writes the synthetic flows as CSV (with source and destination addresses), 10,000 rows per write. */
+async function writeCsv(path, rows) {
+  const ds = generateSyntheticFlows({ rows, seed: 7 });
+  const out = createWriteStream(path);
+  const header = ['src_ip', 'dst_ip', ...ds.features.map((f) => f.name)];
+  out.write(`${header.join(',')}\n`);
+  for (let start = 0; start < rows; start += 10_000) {
+    let text = '';
+    for (let r = start; r < Math.min(rows, start + 10_000); r++) {
+      let line = `10.${(r >> 16) & 255}.${(r >> 8) & 255}.${r & 255},192.168.${r % 7}.${r % 251}`;
+      for (let j = 0; j < ds.features.length; j++) {
+        const v = ds.columns[j][r];
+        const f = ds.features[j];
+        line += `,${v !== v ? '' : f.categories ? f.categories[v] : v}`;
+      }
+      text += `${line}\n`;
+    }
+    if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+}
+
+/** The model `vigil demo` trains: synthetic flows, default GBDT, early stopping after 20 rounds. */
+async function trainDemoModel(rows) {
+  const dataset = generateSyntheticFlows({ rows, seed: 42 });
+  const defaults = defaultTrainingConfig();
+  const config = { ...defaults, seed: 42, gbdt: { ...defaults.gbdt, earlyStoppingRounds: 20 } };
+  const executor = createWorkerTrainingExecutor(cpus().length);
+  try {
+    return (await trainModel({ dataset, schema: SYNTHETIC_SCHEMA, target: 'binary', config, executor }))
+      .document;
+  } finally {
+    await executor.close();
+  }
+}
+
+/** The stages without a store: how fast the file is checked, parsed and scored. */
+async function stages(path, document) {
+  const t0 = performance.now();
+  const file = await inspectBatchFile(path);
+  const t1 = performance.now();
+  let n = 0;
+  for await (const chunk of readBatchRows(path, file.inspection, { chunkRows: 5000 }))
+    n += chunk.items.length;
+  const t2 = performance.now();
+  const model = {
+    id: document.id,
+    kind: document.featureSpec.schema,
+    version: 1,
+    document,
+    compiled: compileEnsemble(ensembleFromDocument(document)),
+  };
+  const scorer = flowBatchScorer(model);
+  let scoreMs = 0;
+  const t3 = performance.now();
+  for await (const chunk of readBatchRows(path, file.inspection, { chunkRows: 5000 })) {
+    const s = performance.now();
+    scorer.score(chunk.items);
+    scoreMs += performance.now() - s;
+  }
+  const t4 = performance.now();
+  if (n !== file.rowsTotal) throw new Error(`read ${n} rows, counted ${file.rowsTotal}`);
+  return { inspectMs: t1 - t0, parseMs: t2 - t1, scoreMs, parseScoreMs: t4 - t3 };
+}
+
+/** Uploads the file to a served app, follows the batch to its end; returns the timings. */
+async function endToEnd(label, path, document, { databaseUrl, redisUrl }) {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-batch-'));
+  let store;
+  let dropDb;
+  if (databaseUrl) {
+    const name = `vigil_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    store = await openStore({ databaseUrl: url.toString() });
+    dropDb = async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else store = await openStore({ dataDir: embeddedDatabaseDir(dir) });
+  const jobs = redisUrl
+    ? await createBullMqQueue({ redisUrl, prefix: `vigil-bench-${randomBytes(4).toString('hex')}` })
+    : undefined;
+  let app;
+  try {
+    await migrateToLatest(store.db);
+    await new ModelRegistry(store.db).register(document, 'bench', {
+      stage: 'production',
+      reason: 'bench:batch',
+    });
+    const config = loadConfig({
+      VIGIL_DATA_DIR: dir,
+      VIGIL_RATE_LIMIT: '0',
+      VIGIL_MIGRATE_ON_START: 'false',
+      LOG_LEVEL: 'silent',
+      VIGIL_DEMO_STREAM: 'false',
+    });
+    app = await buildApp({ config, store, jobs });
+    const { key } = await app.auth.apiKeys.create({ name: 'bench-batch', role: 'analyst', createdBy: null });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const headers = { authorization: `Bearer ${key}` };
+
+    const form = new FormData();
+    form.append('file', await openAsBlob(path), 'flows.csv');
+    const t0 = performance.now();
+    const res = await fetch(`${base}/api/v1/batches`, { method: 'POST', headers, body: form });
+    const t1 = performance.now();
+    if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
+    const { batch } = await res.json();
+    let b = batch;
+    while (!['done', 'failed', 'cancelled'].includes(b.state)) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      b = await (await fetch(`${base}/api/v1/batches/${batch.id}`, { headers })).json();
+    }
+    const t2 = performance.now();
+    if (b.state !== 'done' || b.rowsDone !== ROWS)
+      throw new Error(`${label}: batch ended ${b.state} with ${b.rowsDone} rows: ${b.error}`);
+    const processMs = new Date(b.finishedAt).getTime() - new Date(b.startedAt).getTime();
+    return { label, uploadMs: t1 - t0, totalMs: t2 - t0, processMs };
+  } finally {
+    await app?.close();
+    if (jobs) await jobs.close();
+    await store.close();
+    await dropDb?.();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-batch-data-'));
+try {
+  const path = join(dir, 'flows.csv');
+  console.log(
+    `bench:batch — ${fmt(ROWS)} synthetic flows, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  );
+  let t = performance.now();
+  await writeCsv(path, ROWS);
+  console.log(
+    `generated ${fmt((await stat(path)).size / 2 ** 20)} MiB CSV in ${secs(performance.now() - t)}`,
+  );
+  t = performance.now();
+  const document = await trainDemoModel(TRAIN_ROWS);
+  console.log(
+    `trained the demo model (${document.ensemble.trees.length} trees) in ${secs(performance.now() - t)}\n`,
+  );
+
+  const s = await stages(path, document);
+  console.log('Stages in-process, no store:');
+  console.log(
+    `  validation pass (gunzip if any, UTF-8, binary, row count)  ${secs(s.inspectMs).padStart(9)}  ${fmt((ROWS / s.inspectMs) * 1000).padStart(11)} rows/s`,
+  );
+  console.log(
+    `  parse + map to records                                      ${secs(s.parseMs).padStart(9)}  ${fmt((ROWS / s.parseMs) * 1000).padStart(11)} rows/s`,
+  );
+  console.log(
+    `  score (encode, trees, explain alerts)                       ${secs(s.scoreMs).padStart(9)}  ${fmt((ROWS / s.scoreMs) * 1000).padStart(11)} rows/s`,
+  );
+  console.log(
+    `  parse + map + score                                         ${secs(s.parseScoreMs).padStart(9)}  ${fmt((ROWS / s.parseScoreMs) * 1000).padStart(11)} rows/s\n`,
+  );
+
+  const targets = [['embedded runner, PGlite store', {}]];
+  if (DATABASE_URL) targets.push(['embedded runner, PostgreSQL', { databaseUrl: DATABASE_URL }]);
+  else console.log('(PostgreSQL skipped: set TEST_DATABASE_URL)');
+  if (REDIS_URL) targets.push(['BullMQ, PGlite store', { redisUrl: REDIS_URL }]);
+  else console.log('(BullMQ skipped: set TEST_REDIS_URL)');
+  if (REDIS_URL && DATABASE_URL)
+    targets.push(['BullMQ, PostgreSQL', { redisUrl: REDIS_URL, databaseUrl: DATABASE_URL }]);
+
+  console.log('End to end (upload over HTTP → validated → job → done):');
+  for (const [label, opts] of targets) {
+    const r = await endToEnd(label, path, document, opts);
+    const storeMs = r.processMs - s.parseScoreMs;
+    console.log(
+      `  ${label.padEnd(32)} total ${secs(r.totalMs).padStart(9)} = ${fmt((ROWS / r.totalMs) * 1000).padStart(8)} rows/s` +
+        ` | upload+validation ${secs(r.uploadMs)} | job ${secs(r.processMs)} = ${fmt((ROWS / r.processMs) * 1000)} rows/s` +
+        ` (≈ ${secs(Math.max(0, storeMs))} writing results)`,
+    );
+  }
+  console.log(`\ntarget: ≥ ${fmt(TARGET)} rows/s embedded (end to end)`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,69 @@
+import type { FileInspection } from './inspect.js';
+import { flattenZeekJson } from './zeek.js';
+
+/**
+ * Turns the rows of an inspected file into records for the encoder (keys as written in the header,
+ * only the columns the plan uses; `{ url }` for URL lists). Each method returns the record, or a string saying why the row
+ * is bad (it is then counted and reported, not fatal).
+ */
+export interface RecordMapper {
+  fromCells(cells: readonly string[]): Record<string, unknown> | string;
+  fromJsonLine(line: string): Record<string, unknown> | string;
+}
+
+const clip = (s: string, n = 80): string => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** A URL list's record is `{ url }`, whatever the column is called. */
+function urlRecord(value: unknown): Record<string, unknown> | string {
+  const url =
+    typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+  return url.length === 0 ? 'empty URL' : { url };
+}
+
+/** The record mapper of an inspected file. */
+export function createRecordMapper(inspection: FileInspection): RecordMapper {
+  const width = inspection.header.length;
+  const idx = inspection.used.map((u) => u.index);
+  const names = inspection.used.map((u) => u.name);
+  // Zeek values stay as Zeek wrote them ("-" when unset), as they are when a model is trained on an
+  // exported log: numeric "-" reads as missing, categorical "-" is the category the model learned.
+  const zeek = inspection.zeek;
+  const empty = zeek?.emptyField;
+  const absent = inspection.layout === 'zeek-json' ? '-' : null;
+  const urlKey = inspection.urlColumn;
+
+  return {
+    fromCells(cells) {
+      if (cells.length !== width) {
+        return `expected ${width} fields, got ${cells.length}`;
+      }
+      if (urlKey !== null) return urlRecord(cells[idx[0]]);
+      const record: Record<string, unknown> = {};
+      for (let k = 0; k < idx.length; k++) {
+        const v = cells[idx[k]];
+        record[names[k]] = zeek === null || v !== empty ? v : '';
+      }
+      return record;
+    },
+    fromJsonLine(line) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch (err) {
+        return `not valid JSON (${clip(err instanceof Error ? err.message : String(err))})`;
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return 'expected a JSON object';
+      }
+      const flat = flattenZeekJson(parsed as Record<string, unknown>);
+      if (urlKey !== null) return urlRecord(flat[urlKey]);
+      const record: Record<string, unknown> = {};
+      for (let k = 0; k < names.length; k++) {
+        // Zeek leaves unset fields out of its JSON logs; they read as its TSV's "-".
+        const v = flat[names[k]];
+        record[names[k]] = v === undefined ? absent : v;
+      }
+      return record;
+    },
+  };
+}
