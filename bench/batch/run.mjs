@@ -2,14 +2,18 @@
 // end to end: upload over HTTP → validation → background job → done, on the embedded runner with
 // the embedded PGlite store (as `vigil start` runs), then on the embedded runner with PostgreSQL when
 // TEST_DATABASE_URL (or DATABASE_URL) is set, and on BullMQ when TEST_REDIS_URL (or REDIS_URL) is set.
-// Before that, the stages run in-process without a store, to show where the time goes:
-// validation pass, parse + map, scoring (encode + trees + alert explanations).
-// Target (printed, never asserted): ≥ 200k rows/s embedded.
+// Before that, the stages run in-process without a store, to show where the time goes: a reference
+// (raw read of the file, counting lines), the validation pass, parse + map, scoring (encode + trees +
+// alert explanations), all three on one thread, and all three on the worker threads the job uses.
+// Each store is measured with history of alerts (the default: alerts also go to `predictions`) and,
+// for the embedded store, with VIGIL_HISTORY=none (results only in the batch's chunk table).
+// Target (printed, never asserted): ≥ 200k rows/s embedded. The load average is printed, as other
+// processes on the machine change the figures.
 // Environment: BENCH_ROWS (default 1,000,000), BENCH_TRAIN_ROWS (model training rows, default 50,000).
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, openAsBlob } from 'node:fs';
+import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticFlows } from '@vigil/detect';
 import { compileEnsemble, ensembleFromDocument } from '@vigil/ml';
@@ -22,6 +26,11 @@ import { embeddedDatabaseDir, migrateToLatest, openStore } from '../../apps/serv
 import { createBullMqQueue } from '../../apps/server/dist/jobs/bullmq-queue.js';
 import { inspectBatchFile } from '../../apps/server/dist/modules/batches/batch-file-inspect.js';
 import { readBatchRows } from '../../apps/server/dist/modules/batches/batch-file-rows.js';
+import {
+  DEFAULT_SCORE_WORKERS,
+  scoreInParallel,
+} from '../../apps/server/dist/modules/batches/batch-parallel.js';
+import { CHUNK_ROWS } from '../../apps/server/dist/modules/batches/batch-processor.js';
 import { flowBatchScorer } from '../../apps/server/dist/modules/batches/batch-scorer.js';
 import { ModelRegistry } from '../../apps/server/dist/modules/models/model-registry.service.js';
 import { trainModel } from '../../apps/server/dist/training/training.service.js';
@@ -72,8 +81,14 @@ async function trainDemoModel(rows) {
   }
 }
 
-/** The stages without a store: how fast the file is checked, parsed and scored. */
+/** The stages without a store: how fast the file is read, checked, parsed and scored. */
 async function stages(path, document) {
+  const r0 = performance.now();
+  let lines = 0;
+  for await (const piece of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    for (let i = piece.indexOf(10); i >= 0; i = piece.indexOf(10, i + 1)) lines++;
+  }
+  const readMs = performance.now() - r0;
   const t0 = performance.now();
   const file = await inspectBatchFile(path);
   const t1 = performance.now();
@@ -98,11 +113,33 @@ async function stages(path, document) {
   }
   const t4 = performance.now();
   if (n !== file.rowsTotal) throw new Error(`read ${n} rows, counted ${file.rowsTotal}`);
-  return { inspectMs: t1 - t0, parseMs: t2 - t1, scoreMs, parseScoreMs: t4 - t3 };
+  let m = 0;
+  for await (const c of scoreInParallel({
+    path,
+    inspection: file.inspection,
+    bomBytes: file.bom ? 3 : 0,
+    batch: { id: 1, kind: model.kind },
+    model,
+    skipRows: 0,
+    chunkRows: CHUNK_ROWS,
+    workers: DEFAULT_SCORE_WORKERS,
+  }))
+    m += c.packed.rowCount;
+  const t5 = performance.now();
+  if (m !== n) throw new Error(`threads scored ${m} rows of ${n}`);
+  return {
+    readMs,
+    lines,
+    inspectMs: t1 - t0,
+    parseMs: t2 - t1,
+    scoreMs,
+    parseScoreMs: t4 - t3,
+    parallelMs: t5 - t4,
+  };
 }
 
 /** Uploads the file to a served app, follows the batch to its end; returns the timings. */
-async function endToEnd(label, path, document, { databaseUrl, redisUrl }) {
+async function endToEnd(label, path, document, { databaseUrl, redisUrl, history }) {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-batch-'));
   let store;
   let dropDb;
@@ -135,6 +172,7 @@ async function endToEnd(label, path, document, { databaseUrl, redisUrl }) {
       VIGIL_MIGRATE_ON_START: 'false',
       LOG_LEVEL: 'silent',
       VIGIL_DEMO_STREAM: 'false',
+      ...(history ? { VIGIL_HISTORY: history } : {}),
     });
     app = await buildApp({ config, store, jobs });
     const { key } = await app.auth.apiKeys.create({ name: 'bench-batch', role: 'analyst', createdBy: null });
@@ -157,7 +195,13 @@ async function endToEnd(label, path, document, { databaseUrl, redisUrl }) {
     if (b.state !== 'done' || b.rowsDone !== ROWS)
       throw new Error(`${label}: batch ended ${b.state} with ${b.rowsDone} rows: ${b.error}`);
     const processMs = new Date(b.finishedAt).getTime() - new Date(b.startedAt).getTime();
-    return { label, uploadMs: t1 - t0, totalMs: t2 - t0, processMs };
+    const alerts = (
+      await store.db
+        .selectFrom('predictions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst()
+    ).n;
+    return { label, uploadMs: t1 - t0, totalMs: t2 - t0, processMs, alerts: Number(alerts) };
   } finally {
     await app?.close();
     if (jobs) await jobs.close();
@@ -173,6 +217,11 @@ try {
   console.log(
     `bench:batch — ${fmt(ROWS)} synthetic flows, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
   );
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(`load average at start: ${load()} (1, 5, 15 min)`);
   let t = performance.now();
   await writeCsv(path, ROWS);
   console.log(
@@ -187,6 +236,9 @@ try {
   const s = await stages(path, document);
   console.log('Stages in-process, no store:');
   console.log(
+    `  reference: read the file, count lines (${fmt(s.lines)})            ${secs(s.readMs).padStart(9)}  ${fmt((ROWS / s.readMs) * 1000).padStart(11)} rows/s`,
+  );
+  console.log(
     `  validation pass (gunzip if any, UTF-8, binary, row count)  ${secs(s.inspectMs).padStart(9)}  ${fmt((ROWS / s.inspectMs) * 1000).padStart(11)} rows/s`,
   );
   console.log(
@@ -196,10 +248,16 @@ try {
     `  score (encode, trees, explain alerts)                       ${secs(s.scoreMs).padStart(9)}  ${fmt((ROWS / s.scoreMs) * 1000).padStart(11)} rows/s`,
   );
   console.log(
-    `  parse + map + score                                         ${secs(s.parseScoreMs).padStart(9)}  ${fmt((ROWS / s.parseScoreMs) * 1000).padStart(11)} rows/s\n`,
+    `  parse + map + score, one thread                             ${secs(s.parseScoreMs).padStart(9)}  ${fmt((ROWS / s.parseScoreMs) * 1000).padStart(11)} rows/s`,
+  );
+  console.log(
+    `  parse + map + score, ${DEFAULT_SCORE_WORKERS} worker threads (chunks of ${fmt(CHUNK_ROWS)})      ${secs(s.parallelMs).padStart(9)}  ${fmt((ROWS / s.parallelMs) * 1000).padStart(11)} rows/s\n`,
   );
 
-  const targets = [['embedded runner, PGlite store', {}]];
+  const targets = [
+    ['embedded runner, PGlite, history none', { history: 'none' }],
+    ['embedded runner, PGlite, alerts history', {}],
+  ];
   if (DATABASE_URL) targets.push(['embedded runner, PostgreSQL', { databaseUrl: DATABASE_URL }]);
   else console.log('(PostgreSQL skipped: set TEST_DATABASE_URL)');
   if (REDIS_URL) targets.push(['BullMQ, PGlite store', { redisUrl: REDIS_URL }]);
@@ -210,11 +268,10 @@ try {
   console.log('End to end (upload over HTTP → validated → job → done):');
   for (const [label, opts] of targets) {
     const r = await endToEnd(label, path, document, opts);
-    const storeMs = r.processMs - s.parseScoreMs;
     console.log(
-      `  ${label.padEnd(32)} total ${secs(r.totalMs).padStart(9)} = ${fmt((ROWS / r.totalMs) * 1000).padStart(8)} rows/s` +
+      `  ${label.padEnd(40)} total ${secs(r.totalMs).padStart(9)} = ${fmt((ROWS / r.totalMs) * 1000).padStart(8)} rows/s` +
         ` | upload+validation ${secs(r.uploadMs)} | job ${secs(r.processMs)} = ${fmt((ROWS / r.processMs) * 1000)} rows/s` +
-        ` (≈ ${secs(Math.max(0, storeMs))} writing results)`,
+        ` | ${fmt(r.alerts)} alerts in history | load ${load()}`,
     );
   }
   console.log(`\ntarget: ≥ ${fmt(TARGET)} rows/s embedded (end to end)`);

@@ -6,7 +6,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JobAbortError } from '../src/jobs/job-queue.js';
 import { processBatch } from '../src/modules/batches/batch-processor.js';
-import { multipart, promote, syntheticBatchModel, syntheticCsv, waitForBatch } from './batches-fixtures.js';
+import {
+  multipart,
+  promote,
+  storedResults,
+  syntheticBatchModel,
+  syntheticCsv,
+  waitForBatch,
+} from './batches-fixtures.js';
 import { authHeaders, buildTestApp } from './support/app.js';
 import { describeEachEngine, openTestStore, type TestStore } from './support/stores.js';
 
@@ -36,13 +43,7 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
     (await idle.inject({ method: 'GET', url: `/api/v1/batches/${id}`, headers: analyst })).json();
   const post = (id: number, action: 'cancel' | 'retry') =>
     idle.inject({ method: 'POST', url: `/api/v1/batches/${id}/${action}`, headers: analyst });
-  const stored = async (id: number, db = store.db) =>
-    (
-      await sql<{ n: number; rows: number; lo: number; hi: number }>`
-        select count(*)::int as n, count(distinct batch_row)::int as rows,
-               min(batch_row) as lo, max(batch_row) as hi
-        from predictions where batch_id = ${id}`.execute(db)
-    ).rows[0];
+  const stored = (id: number, db = store.db) => storedResults(db, id);
 
   /**
    * Runs the batch handler as a worker would, with a signal aborted (for `reason`) when the clock
@@ -157,8 +158,8 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
     await run(id, 4, 'shutdown');
     expect(await get(id)).toMatchObject({ state: 'paused', rowsDone: 2000 });
     expect((await stored(id)).n).toBe(2000);
-    // Results and checkpoint commit together, so a crash cannot separate them; a worker replaying
-    // rows it did not know were done (a lost lease) only meets the unique (batch, row) index.
+    // Results and checkpoint commit together, so a crash cannot separate them; a run that finds
+    // the checkpoint behind the stored chunks resumes after the chunks, storing no row twice.
     await sql`update batches set rows_done = 500 where id = ${id}`.execute(store.db);
     await run(id);
     expect(await get(id)).toMatchObject({ state: 'done', rowsDone: 3500 });

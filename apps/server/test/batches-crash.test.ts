@@ -13,7 +13,7 @@ import { BatchesService } from '../src/modules/batches/batches.service.js';
 import { createAppMetrics } from '../src/modules/metrics/metrics.js';
 import { createActiveModels } from '../src/modules/models/active-models.service.js';
 import { ModelRegistry } from '../src/modules/models/model-registry.service.js';
-import { syntheticBatchModel, syntheticCsv } from './batches-fixtures.js';
+import { storedResults, syntheticBatchModel, syntheticCsv } from './batches-fixtures.js';
 import { deleteRedisKeys, describeEachQueue, waitFor } from './support/job-queues.js';
 
 // The worker runs as a separate process on the built dist, as `vigil worker` would.
@@ -105,6 +105,7 @@ describeEachQueue(
       const env = {
         DATABASE_URL: databaseUrl,
         QUEUE_PREFIX: prefix,
+        CHUNK_ROWS: '500',
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       };
       const killAfter = randomInt(1, 5) * 5000;
@@ -132,11 +133,7 @@ describeEachQueue(
       const end = await progress();
       expect(end.rows_done).toBe(ROWS);
       expect(end.run_start_rows).toBeGreaterThanOrEqual(midway.rows_done);
-      const { rows } = await sql<{ n: number; distinct_rows: number; lowest: number; highest: number }>`
-        select count(*)::int as n, count(distinct batch_row)::int as distinct_rows,
-               min(batch_row) as lowest, max(batch_row) as highest
-        from predictions where batch_id = ${id}`.execute(store.db);
-      expect(rows[0]).toEqual({ n: ROWS, distinct_rows: ROWS, lowest: 1, highest: ROWS });
+      expect(await storedResults(store.db, id)).toEqual({ n: ROWS, rows: ROWS, lo: 1, hi: ROWS });
 
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);

@@ -7,6 +7,10 @@ import {
 } from '@vigil/detect';
 import { createModelDocument, fingerprintDataset, type ModelDocument, trainGbdt } from '@vigil/ml';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../src/db/database.js';
+import { decodeChunk } from '../src/modules/batches/batch-chunks.js';
+import { selectChunks } from '../src/modules/batches/batch-results.repo.js';
 
 /** A multipart/form-data body as a browser or curl sends it. */
 export function multipart(
@@ -234,4 +238,41 @@ export async function waitForBatch(
     if (Date.now() > deadline) throw new Error(`batch ${id} stuck: ${res.body}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A batch's stored results: `n` results, `rows` distinct row numbers, lowest and highest row.
+ * Throws when history's alerts for the batch are not exactly its attack rows, once each.
+ */
+export async function storedResults(
+  db: Db,
+  id: number,
+): Promise<{ n: number; rows: number; lo: number | null; hi: number | null }> {
+  const rows: number[] = [];
+  const attacks: number[] = [];
+  let after = 0;
+  for (;;) {
+    const chunks = await selectChunks(db, id, after, 50);
+    for (const c of chunks) {
+      for (const r of decodeChunk(c)) {
+        rows.push(r.row);
+        if (r.verdict === 'attack') attacks.push(r.row);
+      }
+      after = Number(c.first_row);
+    }
+    if (chunks.length < 50) break;
+  }
+  const alerts = (
+    await sql<{ batch_row: number }>`
+      select batch_row from predictions where batch_id = ${id} order by batch_row`.execute(db)
+  ).rows.map((r) => r.batch_row);
+  if (alerts.join() !== attacks.join()) {
+    throw new Error(`batch ${id}: ${alerts.length} alerts in history for ${attacks.length} attack rows`);
+  }
+  return {
+    n: rows.length,
+    rows: new Set(rows).size,
+    lo: rows.length ? Math.min(...rows) : null,
+    hi: rows.length ? Math.max(...rows) : null,
+  };
 }

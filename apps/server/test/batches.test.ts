@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { parseModelDocument } from '@vigil/ml';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_URL_MODEL_PATH } from '../src/modules/urls/default-url-model.js';
 import {
   multipart,
   promote,
   SYNTHETIC_HEADER,
+  storedResults,
   syntheticBatchModel,
   syntheticCsv,
   waitForBatch,
@@ -33,16 +33,7 @@ describeEachEngine('batches: upload, process, summarise, export', (engine) => {
       payload: body.payload,
     });
   };
-  const countFor = async (id: number) =>
-    Number(
-      (
-        await sql<{
-          n: number;
-        }>`select count(*)::int as n, count(distinct batch_row)::int as d from predictions where batch_id = ${id}`.execute(
-          store.db,
-        )
-      ).rows[0].n,
-    );
+  const countFor = async (id: number) => (await storedResults(store.db, id)).n;
 
   beforeAll(async () => {
     store = await openTestStore(engine);
@@ -97,7 +88,7 @@ describeEachEngine('batches: upload, process, summarise, export', (engine) => {
     const attack = parsed.find((r) => r.verdict === 'attack')!;
     expect(JSON.parse(attack.record)).toMatchObject({ src_ip: attack.src_ip, protocol: expect.any(String) });
     expect(JSON.parse(parsed.find((r) => r.verdict === 'benign')!.record)).toEqual({});
-    // The same rows are in prediction history, tagged with the batch.
+    // The alerts are in prediction history, tagged with the batch (benign rows only in the results).
     const history = await app.inject({
       method: 'GET',
       url: `/api/v1/predictions?batchId=${batch.id}&limit=5&verdict=attack`,

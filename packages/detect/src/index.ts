@@ -17,6 +17,29 @@ export {
   type SchemaCandidate,
   SchemaDetectionError,
 } from './errors/data-format.error.js';
+export { checkBom, checkMagic, checkNotBinary, detectBom, isGzip } from './files/bytes-sniff.js';
+export {
+  batchKinds,
+  type ColumnPlan,
+  planColumns,
+  SYNTHETIC_FLOWS_KIND,
+  URL_BATCH_KIND,
+  type UsedColumn,
+} from './files/column-plan.js';
+export { type CsvReader, type CsvReaderOptions, createCsvReader, parseCsvLine } from './files/csv-reader.js';
+export { type Delimiter, delimiterName, detectDelimiter } from './files/delimiter.js';
+export { FileFormatError, type FileFormatErrorCode } from './files/file-format.error.js';
+export {
+  type FileInspection,
+  type FileLayout,
+  inspectText,
+  MAX_COLUMNS,
+  PREVIEW_ROWS,
+} from './files/inspect.js';
+export { createRecordMapper, type RecordMapper } from './files/record-mapper.js';
+export { looksLikeUrl } from './files/url-list.js';
+export { countNewlines, findInvalidUtf8, hexAround, utf8CompleteLength } from './files/utf8.js';
+export { flattenZeekJson, parseZeekTsvHeader, type ZeekTsvHeader } from './files/zeek.js';
 export { cicids2017Schema } from './schemas/cicids2017.schema.js';
 export { cicids2017ImprovedSchema } from './schemas/cicids2017-improved.schema.js';
 export { CICIDS2017_CATEGORIES, cicids2017Family } from './schemas/cicids2017-labels.js';
@@ -44,6 +67,7 @@ export {
 export { type DuplicateColumn, type HeaderMatch, matchHeader } from './schemas/header-match.js';
 export { NSL_KDD_ATTACK_CATEGORIES, NSL_KDD_CATEGORIES, nslKddSchema } from './schemas/nsl-kdd.schema.js';
 export { UNSW_NB15_CATEGORIES, unswNb15Schema } from './schemas/unsw-nb15.schema.js';
+export { ZEEK_CONN_FIELDS, zeekConnSchema } from './schemas/zeek-conn.schema.js';
 export { FlowRecordError, type FlowRecordErrorCode } from './scoring/flow-record.error.js';
 export {
   compileFlowRecordEncoder,
@@ -77,24 +101,6 @@ export {
   SYNTHETIC_FLOW_FEATURES,
   type SyntheticFlowOptions,
 } from './synthetic/synthetic-flows.js';
-export { checkBom, checkMagic, checkNotBinary, detectBom, isGzip } from './files/bytes-sniff.js';
-export {
-  batchKinds,
-  type ColumnPlan,
-  planColumns,
-  SYNTHETIC_FLOWS_KIND,
-  URL_BATCH_KIND,
-  type UsedColumn,
-} from './files/column-plan.js';
-export { type CsvReader, type CsvReaderOptions, createCsvReader, parseCsvLine } from './files/csv-reader.js';
-export { type Delimiter, delimiterName, detectDelimiter } from './files/delimiter.js';
-export { FileFormatError, type FileFormatErrorCode } from './files/file-format.error.js';
-export { type FileInspection, type FileLayout, inspectText, MAX_COLUMNS, PREVIEW_ROWS } from './files/inspect.js';
-export { createRecordMapper, type RecordMapper } from './files/record-mapper.js';
-export { looksLikeUrl } from './files/url-list.js';
-export { countNewlines, findInvalidUtf8, hexAround, utf8CompleteLength } from './files/utf8.js';
-export { flattenZeekJson, parseZeekTsvHeader, type ZeekTsvHeader } from './files/zeek.js';
-export { ZEEK_CONN_FIELDS, zeekConnSchema } from './schemas/zeek-conn.schema.js';
 export {
   classifyUrlLabel,
   createUrlDatasetBuilder,

@@ -6,6 +6,7 @@ import * as jobs from './migrations/0002-jobs.js';
 import * as batches from './migrations/0003-batches.js';
 import * as stream from './migrations/0004-stream.js';
 import * as url from './migrations/0005-url.js';
+import * as batchChunks from './migrations/0006-batch-chunks.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 import { lockEmbeddedStore } from './store-lock.js';
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '0003-batches': batches,
   '0004-stream': stream,
   '0005-url': url,
+  '0006-batch-chunks': batchChunks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

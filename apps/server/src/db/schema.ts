@@ -161,6 +161,57 @@ export interface BatchesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** A chunk of a batch's per-row results, packed (0006-batch-chunks; see batch-chunks.ts). */
+export interface BatchResultChunksTable {
+  batch_id: number;
+  first_row: number;
+  row_count: number;
+  created_at: Date;
+  model_id: string;
+  /** base64 of uint8 per row: 0 benign, 1 attack, 2 bad row (no result). */
+  verdicts: string;
+  /** base64 of float32 LE per row. */
+  probabilities: string;
+  /** base64 of uint8 per row, 0–100. */
+  risk: string;
+  /** base64 of uint16 LE per row, index into `categories`. */
+  category_idx: string;
+  categories: JSONColumnType<string[], string, string>;
+  /** JSON of the per-row tuple columns. */
+  tuples: string;
+  aggregates: JSONColumnType<Record<string, unknown>, string, string>;
+}
+
+export type ScanState = 'queued' | 'running' | 'done' | 'failed';
+
+/** A deep URL scan (0007-scans); `report` is the ScanReport of modules/scans. */
+export interface ScansTable {
+  id: string;
+  url: string;
+  state: ScanState;
+  risk_score: number | null;
+  verdict: string | null;
+  report: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  screenshot: Buffer | null;
+  error: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export type IndicatorType = 'url' | 'host' | 'domain';
+
+/** A blocklist entry imported with `vigil import-threats` (0007-scans). */
+export interface ThreatIndicatorsTable {
+  id: Generated<number>;
+  type: IndicatorType;
+  value: string;
+  source: string;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -172,4 +223,7 @@ export interface Database {
   stream_dead_letters: StreamDeadLettersTable;
   jobs: JobsTable;
   batches: BatchesTable;
+  batch_result_chunks: BatchResultChunksTable;
+  scans: ScansTable;
+  threat_indicators: ThreatIndicatorsTable;
 }

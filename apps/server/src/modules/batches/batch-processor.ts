@@ -1,16 +1,17 @@
 import { rm } from 'node:fs/promises';
-import { FileFormatError, type FileInspection } from '@vigil/detect';
+import { FileFormatError, type FileInspection, URL_BATCH_KIND } from '@vigil/detect';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import { JobAbortError, type JobContext } from '../../jobs/job-queue.js';
 import type { ActiveModels } from '../models/active-models.js';
+import { type ScoredChunk, scoreChunk } from './batch-chunk-scoring.js';
 import { readBatchRows } from './batch-file-rows.js';
-import { type BatchPredictionInsert, insertBatchPredictions } from './batch-results.repo.js';
+import { scoreInParallel } from './batch-parallel.js';
+import { insertBatchPredictions, insertChunk, selectStoredEnd } from './batch-results.repo.js';
 import { type BatchScorer, resolveBatchScorer } from './batch-scorer.js';
 import {
   BAD_ROWS_REPORTED,
   type BadRow,
-  type BatchRow,
   finishBatch,
   lockState,
   markRunning,
@@ -21,7 +22,7 @@ import {
 } from './batches.repo.js';
 
 /** Rows scored and committed together; the checkpoint moves once per chunk. */
-export const CHUNK_ROWS = 5000;
+export const CHUNK_ROWS = 20_000;
 /** Runs of one batch job before it fails for good (errors in between retry with backoff). */
 export const BATCH_MAX_ATTEMPTS = 3;
 
@@ -31,65 +32,22 @@ export interface BatchProcessorDeps {
   models: ActiveModels;
   clock: () => Date;
   chunkRows?: number;
-}
-
-/** Scores one chunk: predictions to store and bad rows found. */
-function scoreChunk(
-  batch: BatchRow,
-  scorer: BatchScorer,
-  chunk: { firstRow: number; items: (Record<string, unknown> | string)[]; lines: number[] },
-  now: Date,
-): { inserts: BatchPredictionInsert[]; bad: BadRow[] } {
-  const bad: BadRow[] = [];
-  const records: Record<string, unknown>[] = [];
-  const rows: number[] = [];
-  chunk.items.forEach((item, i) => {
-    if (typeof item === 'string') bad.push({ row: chunk.firstRow + i, line: chunk.lines[i], reason: item });
-    else {
-      records.push(item);
-      rows.push(i);
-    }
-  });
-  const results = scorer.score(records);
-  const inserts: BatchPredictionInsert[] = [];
-  const source = `batch:${batch.id}`;
-  for (let j = 0; j < results.length; j++) {
-    const r = results[j];
-    const i = rows[j];
-    if (typeof r === 'string') {
-      bad.push({ row: chunk.firstRow + i, line: chunk.lines[i], reason: r });
-      continue;
-    }
-    const tuple = scorer.tuple(records[j]);
-    inserts.push({
-      createdAt: now,
-      modelId: r.modelId,
-      kind: batch.kind,
-      verdict: r.verdict,
-      probability: r.probability,
-      category: r.category,
-      riskScore: r.riskScore,
-      srcIp: tuple.srcIp,
-      dstIp: tuple.dstIp,
-      srcPort: tuple.srcPort,
-      dstPort: tuple.dstPort,
-      protocol: tuple.protocol,
-      source,
-      topFeatures: r.topFeatures,
-      record: scorer.stored(records[j], r),
-      batchId: batch.id,
-      batchRow: chunk.firstRow + i,
-    });
-  }
-  bad.sort((a, b) => a.row - b.row);
-  return { inserts, bad };
+  /** Worker threads scoring plain flow files (0: all in this thread, as tests of the sequence do). */
+  scoreWorkers?: number;
+  /**
+   * History of a batch = its alerts (verdict attack) in `predictions`, tagged with the batch and
+   * row, unless history is 'none'; every row's result is in the batch's chunks either way.
+   */
+  history?: 'all' | 'alerts' | 'none';
 }
 
 /**
  * The `batch.process` job: scores a batch's file from its checkpoint to the end. Each chunk's
- * predictions and the new checkpoint (rows done, bad rows) commit in one transaction, after a
+ * packed results (batch_result_chunks), its alerts (predictions, tagged with the batch and row) and
+ * the new checkpoint (rows done, bad rows) commit in one transaction, after a
  * locked look at the batch's state, so a cancelled batch stops at its next chunk and a crash
- * resumes exactly after the last commit (the unique (batch, row) index absorbs a replayed chunk).
+ * resumes exactly after the last commit (a chunk commits only when it starts right after the
+ * last stored chunk, under the batch's row lock).
  * Problems with the file or the model fail the batch with a message; other errors are retried by
  * the queue up to BATCH_MAX_ATTEMPTS runs.
  */
@@ -114,36 +72,81 @@ export async function processBatch(
   const batch = await markRunning(db, batchId, scorer.model.id, clock());
   if (!batch) return;
 
-  let rowsDone = Number(batch.rows_done);
+  // The checkpoint commits with the chunks; should it ever lag them, resume after the stored rows.
+  let rowsDone = Math.max(Number(batch.rows_done), await selectStoredEnd(db, batchId));
   let rowsBad = Number(batch.rows_bad);
   const badRows: BadRow[] = [...batch.bad_rows];
-  try {
-    const chunks = readBatchRows(batch.file_path, batch.format as unknown as FileInspection, {
-      skipRows: rowsDone,
-      chunkRows: deps.chunkRows ?? CHUNK_ROWS,
-      signal: ctx.signal,
-    });
-    for await (const chunk of chunks) {
-      const now = clock();
-      const { inserts, bad } = scoreChunk(batch, scorer, chunk, now);
-      if (ctx.signal.aborted) break;
-      const reported = badRows.length < BAD_ROWS_REPORTED && bad.length > 0;
-      if (reported) badRows.push(...bad.slice(0, BAD_ROWS_REPORTED - badRows.length));
-      const done = rowsDone + chunk.items.length;
-      const committed = await db.transaction().execute(async (trx) => {
-        if ((await lockState(trx, batchId)) !== 'running') return false;
-        await insertBatchPredictions(trx, inserts);
-        await saveCheckpoint(trx, batchId, {
-          rowsDone: done,
-          rowsBad: rowsBad + bad.length,
-          badRows: reported ? badRows : undefined,
-          now,
-        });
-        return true;
+  const chunkRows = deps.chunkRows ?? CHUNK_ROWS;
+
+  /** Commits a scored chunk with the checkpoint; false when the run must stop (aborted, or no longer ours). */
+  const commit = async (scored: ScoredChunk): Promise<boolean> => {
+    const now = clock();
+    if (ctx.signal.aborted) return false;
+    const { packed, bad } = scored;
+    const alerts = deps.history === 'none' ? [] : scored.alerts;
+    for (const a of alerts) a.createdAt = now;
+    const reported = badRows.length < BAD_ROWS_REPORTED && bad.length > 0;
+    if (reported) badRows.push(...bad.slice(0, BAD_ROWS_REPORTED - badRows.length));
+    const done = rowsDone + packed.rowCount;
+    const committed = await db.transaction().execute(async (trx) => {
+      if ((await lockState(trx, batchId))?.state !== 'running') return false;
+      // Under the batch's lock, a chunk is stored only right after the last one: a run that lost
+      // its lease to another stops here instead of storing rows twice.
+      if ((await selectStoredEnd(trx, batchId)) !== packed.firstRow - 1) return false;
+      await insertChunk(trx, batchId, scorer.model.id, now, packed);
+      await insertBatchPredictions(trx, alerts);
+      await saveCheckpoint(trx, batchId, {
+        rowsDone: done,
+        rowsBad: rowsBad + bad.length,
+        badRows: reported ? badRows : undefined,
+        now,
       });
-      if (!committed) return; // cancelled (or failed) elsewhere: stop at this checkpoint
-      rowsDone = done;
-      rowsBad += bad.length;
+      return true;
+    });
+    if (!committed) return false; // cancelled (or failed) elsewhere: stop at this checkpoint
+    rowsDone = done;
+    rowsBad += bad.length;
+    return true;
+  };
+  const halt = () => (ctx.signal.aborted ? stopped(deps, batchId, ctx) : undefined);
+
+  try {
+    const format = batch.format as unknown as FileInspection & { gzip?: boolean; bom?: boolean };
+    let sequential = true;
+    // Plain flow files are split by line and scored in worker threads; gzip (no random access),
+    // URL lists (small) and the rest of a file after a quoted line are read here, in order.
+    if ((deps.scoreWorkers ?? 0) > 0 && !format.gzip && batch.kind !== URL_BATCH_KIND) {
+      sequential = false;
+      const scored = scoreInParallel({
+        path: batch.file_path,
+        inspection: format,
+        bomBytes: format.bom ? 3 : 0,
+        batch: { id: batchId, kind: batch.kind },
+        model: scorer.model,
+        skipRows: rowsDone,
+        chunkRows,
+        workers: deps.scoreWorkers ?? 0,
+        alerts: deps.history !== 'none',
+        signal: ctx.signal,
+      });
+      for await (const item of scored) {
+        if ('quoted' in item) {
+          sequential = true;
+          break;
+        }
+        if (!(await commit(item))) return await halt();
+      }
+    }
+    if (sequential) {
+      const chunks = readBatchRows(batch.file_path, format, {
+        skipRows: rowsDone,
+        chunkRows,
+        signal: ctx.signal,
+      });
+      for await (const chunk of chunks) {
+        const scored = scoreChunk(batch, scorer, chunk, new Date(0), deps.history !== 'none');
+        if (!(await commit(scored))) return await halt();
+      }
     }
   } catch (err) {
     if (ctx.signal.aborted) return stopped(deps, batchId, ctx);

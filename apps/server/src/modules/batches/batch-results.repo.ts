@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { Verdict } from '../../db/schema.js';
 import type { PredictionRow } from '../predictions/predictions-query.repo.js';
 import { jsonForStore } from '../scoring/scoring.repo.js';
+import type { ChunkAggregates, PackedChunk, StoredChunk } from './batch-chunks.js';
 
 /** A batch row's prediction as stored in history. */
 export interface BatchPredictionInsert {
@@ -23,6 +24,9 @@ export interface BatchPredictionInsert {
   record: unknown;
   batchId: number;
   batchRow: number;
+  /** `record` and `topFeatures` already as JSON (set by scoring threads; the fields are ignored then). */
+  recordJson?: string;
+  topFeaturesJson?: string;
 }
 
 const COLUMNS = [
@@ -91,8 +95,8 @@ export async function insertBatchPredictions(db: Db, rows: readonly BatchPredict
       params[k++] = p.dstPort;
       params[k++] = p.protocol;
       params[k++] = p.source;
-      params[k++] = p.topFeatures.length === 0 ? '[]' : jsonForStore(p.topFeatures);
-      params[k++] = jsonForStore(p.record);
+      params[k++] = p.topFeaturesJson ?? (p.topFeatures.length === 0 ? '[]' : jsonForStore(p.topFeatures));
+      params[k++] = p.recordJson ?? jsonForStore(p.record);
       params[k++] = p.batchId;
       params[k++] = p.batchRow;
     }
@@ -100,17 +104,100 @@ export async function insertBatchPredictions(db: Db, rows: readonly BatchPredict
   }
 }
 
-/** A stored batch prediction with its row number. */
+/** Stores a packed chunk (run it inside the checkpoint's transaction); a replay adds nothing. */
+export async function insertChunk(
+  db: Db,
+  batchId: number,
+  modelId: string,
+  createdAt: Date,
+  c: PackedChunk,
+): Promise<void> {
+  await db.executeQuery(
+    CompiledQuery.raw(
+      `insert into batch_result_chunks (batch_id, first_row, row_count, created_at, model_id, verdicts,
+         probabilities, risk, category_idx, categories, tuples, aggregates)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict do nothing`,
+      [
+        batchId,
+        c.firstRow,
+        c.rowCount,
+        createdAt,
+        modelId,
+        c.verdicts,
+        c.probabilities,
+        c.risk,
+        c.categoryIdx,
+        JSON.stringify(c.categories),
+        c.tuples,
+        JSON.stringify(c.aggregates),
+      ],
+    ),
+  );
+}
+
+/** The last row with a stored chunk (0 when none): results are the truth about where a batch is. */
+export async function selectStoredEnd(db: Db, batchId: number): Promise<number> {
+  const row = await db
+    .selectFrom('batch_result_chunks')
+    .select(['first_row', 'row_count'])
+    .where('batch_id', '=', batchId)
+    .orderBy('first_row', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.first_row) + Number(row.row_count) - 1 : 0;
+}
+
+/** A stored chunk with what the export needs besides the packed rows. */
+export interface ChunkRow extends StoredChunk {
+  created_at: Date;
+  model_id: string;
+}
+
+/** The next `limit` chunks of a batch after row `afterRow`, in row order (primary key order). */
+export function selectChunks(db: Db, batchId: number, afterRow: number, limit: number): Promise<ChunkRow[]> {
+  return db
+    .selectFrom('batch_result_chunks')
+    .select([
+      'first_row',
+      'row_count',
+      'created_at',
+      'model_id',
+      'verdicts',
+      'probabilities',
+      'risk',
+      'category_idx',
+      'categories',
+      'tuples',
+    ])
+    .where('batch_id', '=', batchId)
+    .where('first_row', '>', afterRow)
+    .orderBy('first_row')
+    .limit(limit)
+    .execute() as Promise<ChunkRow[]>;
+}
+
+/** The aggregates of all of a batch's chunks (one small JSON document per chunk). */
+export async function selectChunkAggregates(db: Db, batchId: number): Promise<ChunkAggregates[]> {
+  const rows = await db
+    .selectFrom('batch_result_chunks')
+    .select('aggregates')
+    .where('batch_id', '=', batchId)
+    .execute();
+  return rows.map((r) => r.aggregates as unknown as ChunkAggregates);
+}
+
+/** A batch's alerts stored in history, rows `from`..`to` (the unique (batch, row) index serves it). */
+
 export interface BatchResultRow extends PredictionRow {
   batch_row: number;
 }
 
 /** One page of a batch's results in row order, after row `afterRow` (the unique index serves it). */
-export function selectBatchResults(
+export function selectBatchAlerts(
   db: Db,
   batchId: number,
-  afterRow: number,
-  limit: number,
+  from: number,
+  to: number,
 ): Promise<BatchResultRow[]> {
   return db
     .selectFrom('predictions')
@@ -137,18 +224,8 @@ export function selectBatchResults(
       sql<number>`batch_row`.as('batch_row'),
     ])
     .where('batch_id', '=', batchId)
-    .where('batch_row', '>', afterRow)
+    .where('batch_row', '>=', from)
+    .where('batch_row', '<=', to)
     .orderBy('batch_row')
-    .limit(limit)
     .execute() as Promise<BatchResultRow[]>;
-}
-
-/** Predictions stored for a batch (tests, and the summary's total). */
-export async function countBatchResults(db: Db, batchId: number): Promise<number> {
-  const row = await db
-    .selectFrom('predictions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('batch_id', '=', batchId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
+import { URL_BATCH_KIND } from '@vigil/detect';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Db } from '../../db/database.js';
 import type { Role } from '../auth/principal.js';
 import { intParam } from '../predictions/prediction-filters.schema.js';
 import {
@@ -14,8 +16,9 @@ import {
   type PredictionDto,
   toPredictionDto,
 } from '../predictions/predictions-query.service.js';
+import { decodeChunk } from './batch-chunks.js';
 import { toBatchDto } from './batch-dto.js';
-import { selectBatchResults } from './batch-results.repo.js';
+import { selectBatchAlerts, selectChunks } from './batch-results.repo.js';
 import { FINAL } from './batches.repo.js';
 import type { BatchesService } from './batches.service.js';
 
@@ -25,20 +28,55 @@ const idParams = z.strictObject({ id: intParam(1, 2 ** 31 - 1) });
 /** How often the event stream reports progress. */
 export const EVENTS_INTERVAL_MS = 500;
 
-type RowDto = PredictionDto & { row: number };
+/** A result row: the history export's columns (`id` is the alert's history id, null for benign rows). */
+type RowDto = Omit<PredictionDto, 'id'> & { row: number; id: number | null };
 
-/** Result pages in row order; one page in memory at a time. */
-async function* resultPages(
-  db: Parameters<typeof selectBatchResults>[0],
-  batchId: number,
-): AsyncGenerator<RowDto[]> {
+/**
+ * Result pages in row order, one stored chunk at a time (decoded from its packed arrays), with the
+ * alerts' history rows (id, top features, input record) joined in by row number.
+ */
+async function* resultPages(db: Db, batchId: number, kind: string): AsyncGenerator<RowDto[]> {
   let after = 0;
+  const source = `batch:${batchId}`;
+  const urls = kind === URL_BATCH_KIND;
   for (;;) {
-    const rows = await selectBatchResults(db, batchId, after, EXPORT_PAGE_SIZE);
-    if (rows.length === 0) return;
-    yield rows.map((r) => ({ row: r.batch_row, ...toPredictionDto(r) }));
-    if (rows.length < EXPORT_PAGE_SIZE) return;
-    after = rows[rows.length - 1].batch_row;
+    const [chunk] = await selectChunks(db, batchId, after, 1);
+    if (!chunk) return;
+    const first = Number(chunk.first_row);
+    after = first;
+    const alerts = new Map<number, RowDto>();
+    for (const a of await selectBatchAlerts(db, batchId, first, first + chunk.row_count - 1))
+      alerts.set(a.batch_row, { row: a.batch_row, ...toPredictionDto(a) });
+    const createdAt = chunk.created_at.toISOString();
+    let page: RowDto[] = [];
+    for (const r of decodeChunk(chunk)) {
+      page.push(
+        alerts.get(r.row) ?? {
+          row: r.row,
+          id: null,
+          createdAt,
+          modelId: chunk.model_id,
+          kind,
+          verdict: r.verdict,
+          probability: r.probability,
+          category: r.category,
+          riskScore: r.riskScore,
+          srcIp: r.srcIp,
+          dstIp: r.dstIp,
+          srcPort: r.srcPort,
+          dstPort: r.dstPort,
+          protocol: r.protocol,
+          source,
+          topFeatures: [],
+          record: urls ? { url: r.url, domain: r.domain } : {},
+        },
+      );
+      if (page.length >= EXPORT_PAGE_SIZE) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
   }
 }
 
@@ -46,7 +84,7 @@ async function* resultPages(
 async function* resultChunks(pages: AsyncIterable<RowDto[]>, format: ExportFormat): AsyncGenerator<string> {
   if (format === 'csv') {
     yield `row,${csvHeader()}`;
-    for await (const page of pages) yield page.map((p) => `${p.row},${csvLine(p)}`).join('');
+    for await (const page of pages) yield page.map((p) => `${p.row},${csvLine(p as PredictionDto)}`).join('');
     return;
   }
   if (format === 'ndjson') {
@@ -85,9 +123,11 @@ export const batchResultsRoutes: FastifyPluginAsyncZod<{
         tags: ['batches'],
         summary: "A batch's predictions in input row order as CSV, a JSON array or NDJSON (streamed)",
         description:
-          'Each result carries its input `row` (1-based data row of the file). Alerts keep their input ' +
-          'record and top features; benign rows keep verdict, scores and the 5-tuple (their record is ' +
-          'the row of the uploaded file). CSV cells a spreadsheet would run as formulas are escaped.',
+          'Each result carries its input `row` (1-based data row of the file); bad rows have none (see ' +
+          'the summary). Alerts are also in prediction history (`id`) with their input record and top ' +
+          'features; benign rows keep verdict, scores (probability to float32 precision) and the ' +
+          '5-tuple, with `id` null and an empty record. CSV cells a spreadsheet would run as formulas ' +
+          'are escaped.',
         params: idParams,
         querystring: z.strictObject({ format: z.enum(['csv', 'json', 'ndjson']).default('csv') }),
       },
@@ -95,8 +135,8 @@ export const batchResultsRoutes: FastifyPluginAsyncZod<{
     async (request, reply) => {
       const { id } = request.params;
       const { format } = request.query;
-      await service.get(id);
-      const pages = resultPages(app.store.db, id);
+      const batch = await service.get(id);
+      const pages = resultPages(app.store.db, id, batch.kind);
       // The first page is read before any byte goes out, so a failing query still gets an error status.
       const first = await pages.next();
       async function* all() {

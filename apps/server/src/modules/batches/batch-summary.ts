@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
+import { selectChunkAggregates } from './batch-results.repo.js';
 import type { BatchPrediction } from './batch-scorer.js';
 import type { BadRow } from './batches.repo.js';
 
@@ -32,49 +32,58 @@ const CATEGORIES_N = 50;
 const bins = (counts: number[]) =>
   counts.map((count, i) => ({ from: i * 10, to: i === 9 ? 100 : i * 10 + 10, count }));
 
-/** The host of a URL, for stored records without a domain (an IP host has none). */
-const HOST_PATTERN = '^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?(?:[^/?#@]*@)?([^/:?#]+)';
-
-/** The summary of a batch, computed in the store over its predictions (index on batch_id). */
+/**
+ * The summary of a batch, merged from its chunks' aggregates (no scan of the rows). Verdicts,
+ * categories and the histogram are exact. Top sources, destinations and domains merge each chunk's
+ * top CHUNK_TOP_K (100): exact when a value is in the top K of every chunk it occurs in (always for
+ * files with fewer distinct values per chunk), otherwise a lower bound for that value's counts.
+ */
 export async function summariseBatch(
   db: Db,
   batchId: number,
   options: { urls: boolean; badRows: BadRow[]; rowsBad: number },
 ): Promise<BatchSummary> {
-  const verdicts = await sql<{ verdict: 'benign' | 'attack'; n: number }>`
-    select verdict, count(*)::int as n from predictions where batch_id = ${batchId} group by verdict`.execute(
-    db,
-  );
-  const categories = await sql<{ value: string | null; count: number; attacks: number }>`
-    select category as value, count(*)::int as count,
-           (count(*) filter (where verdict = 'attack'))::int as attacks
-    from predictions where batch_id = ${batchId}
-    group by category order by count desc, category limit ${CATEGORIES_N}`.execute(db);
-  const histogram = await sql<{ bin: number; n: number }>`
-    select least(risk_score / 10, 9)::int as bin, count(*)::int as n
-    from predictions where batch_id = ${batchId} group by 1`.execute(db);
-  const top = async (expr: ReturnType<typeof sql>) =>
-    (
-      await sql<TopEntry>`
-        select v as value, count(*)::int as count, (count(*) filter (where verdict = 'attack'))::int as attacks
-        from (select ${expr} as v, verdict from predictions where batch_id = ${batchId}) t
-        where v is not null
-        group by v order by attacks desc, count desc, v limit ${TOP_N}`.execute(db)
-    ).rows;
-  const counts = Array(10).fill(0);
-  for (const r of histogram.rows) counts[r.bin] = r.n;
   const v = { benign: 0, attack: 0 };
-  for (const r of verdicts.rows) v[r.verdict] = r.n;
+  const counts = Array(10).fill(0) as number[];
+  const categories = new Map<string, [number, number]>();
+  const sources = new Map<string, [number, number]>();
+  const destinations = new Map<string, [number, number]>();
+  const domains = new Map<string, [number, number]>();
+  const add = (map: Map<string, [number, number]>, key: string, n: number, a: number) => {
+    const t = map.get(key);
+    if (t) {
+      t[0] += n;
+      t[1] += a;
+    } else map.set(key, [n, a]);
+  };
+  for (const agg of await selectChunkAggregates(db, batchId)) {
+    v.benign += agg.verdicts.benign;
+    v.attack += agg.verdicts.attack;
+    agg.histogram.forEach((n, i) => {
+      counts[i] += n;
+    });
+    for (const [key, [n, a]] of Object.entries(agg.categories)) add(categories, key, n, a);
+    for (const [key, n, a] of agg.sources) add(sources, key, n, a);
+    for (const [key, n, a] of agg.destinations) add(destinations, key, n, a);
+    for (const [key, n, a] of agg.domains) add(domains, key, n, a);
+  }
   return {
     rows: { scored: v.benign + v.attack, bad: options.rowsBad },
     verdicts: v,
-    categories: categories.rows.map((c) => ({ ...c, value: c.value ?? '' })),
+    categories: categoriesOf(categories),
     histogram: bins(counts),
-    topSources: await top(sql`src_ip`),
-    topDestinations: await top(sql`dst_ip`),
-    topDomains: options.urls ? await top(sql`lower(substring(record->>'url' from ${HOST_PATTERN}))`) : [],
+    topSources: topOf(sources),
+    topDestinations: topOf(destinations),
+    topDomains: options.urls ? topOf(domains) : [],
     badRows: options.badRows,
   };
+}
+
+function categoriesOf(map: Map<string, [number, number]>): TopEntry[] {
+  return [...map]
+    .map(([value, [count, attacks]]) => ({ value, count, attacks }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, CATEGORIES_N);
 }
 
 /** The same summary built in memory, for `vigil analyze-data` (nothing is stored). */
@@ -104,10 +113,7 @@ export class SummaryBuilder {
   }
 
   build(): BatchSummary {
-    const categories = [...this.categories]
-      .map(([value, [count, attacks]]) => ({ value, count, attacks }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-      .slice(0, CATEGORIES_N);
+    const categories = categoriesOf(this.categories);
     return {
       rows: { scored: this.verdicts.benign + this.verdicts.attack, bad: this.bad },
       verdicts: { ...this.verdicts },

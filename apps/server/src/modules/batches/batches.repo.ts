@@ -131,14 +131,8 @@ export async function setState(
 }
 
 /** Locks the batch row for the rest of the transaction and returns its state. */
-export async function lockState(db: Db, id: number): Promise<BatchState | undefined> {
-  const row = await db
-    .selectFrom('batches')
-    .select('state')
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-  return row?.state;
+export async function lockState(db: Db, id: number): Promise<{ state: BatchState } | undefined> {
+  return db.selectFrom('batches').select('state').where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 /** The checkpoint written with each chunk's results. */

@@ -1,0 +1,236 @@
+import type { Verdict } from '../../db/schema.js';
+
+/**
+ * A batch's per-row results, packed per chunk of consecutive input rows (table
+ * batch_result_chunks): typed arrays for verdicts, probabilities, risk and category, the 5-tuple
+ * (or URL and domain) as column arrays, and the chunk's aggregates. One row per chunk keeps the
+ * write cost per input row at a few bytes; `predictions` gets the alerts only.
+ */
+
+/** Verdict codes in `verdicts`. */
+export const BENIGN = 0;
+export const ATTACK = 1;
+/** A bad row: counted and reported, no result. */
+export const BAD = 2;
+
+/** Top talkers kept per chunk. Merged totals are exact for values in every chunk's top K. */
+export const CHUNK_TOP_K = 100;
+
+/** Counts of a key: all rows, attacks among them. */
+export type Tally = [count: number, attacks: number];
+
+/** What a chunk adds to its batch's summary. */
+export interface ChunkAggregates {
+  verdicts: { benign: number; attack: number };
+  /** Risk scores in ten bins of 10 (the last one holds 100). */
+  histogram: number[];
+  categories: Record<string, Tally>;
+  /** Top CHUNK_TOP_K per chunk, as [value, count, attacks], most attacking first. */
+  sources: [string, number, number][];
+  destinations: [string, number, number][];
+  domains: [string, number, number][];
+}
+
+/** Per-row columns besides the scores: the flow 5-tuple, or a URL and its domain. */
+export interface ChunkTuples {
+  src?: (string | null)[];
+  dst?: (string | null)[];
+  sport?: (number | null)[];
+  dport?: (number | null)[];
+  proto?: (string | null)[];
+  url?: (string | null)[];
+  domain?: (string | null)[];
+}
+
+export interface RowResult {
+  verdict: Verdict;
+  probability: number;
+  category: string;
+  riskScore: number;
+}
+
+export interface RowTuple {
+  srcIp: string | null;
+  dstIp: string | null;
+  srcPort: number | null;
+  dstPort: number | null;
+  protocol: string | null;
+}
+
+/** A chunk ready to store: typed arrays in base64, tuples as JSON. */
+export interface PackedChunk {
+  firstRow: number;
+  rowCount: number;
+  verdicts: string;
+  probabilities: string;
+  risk: string;
+  categoryIdx: string;
+  categories: string[];
+  tuples: string;
+  aggregates: ChunkAggregates;
+}
+
+const base64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const bytesOf = (text: string) => Buffer.from(text, 'base64');
+
+function bump(map: Map<string, Tally>, key: string, attack: number): void {
+  const t = map.get(key);
+  if (t) {
+    t[0]++;
+    t[1] += attack;
+  } else map.set(key, [1, attack]);
+}
+
+/** The K most attacking, then most frequent, values of a tally. */
+export function topOfTally(map: Map<string, Tally>, k: number): [string, number, number][] {
+  return [...map]
+    .map(([v, [n, a]]) => [v, n, a] as [string, number, number])
+    .sort((x, y) => y[2] - x[2] || y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .slice(0, k);
+}
+
+/** Fills one chunk row by row (in input order), then packs it. */
+export class ChunkBuilder {
+  private readonly verdicts: Uint8Array;
+  private readonly probs: Float32Array;
+  private readonly risk: Uint8Array;
+  private readonly cat: Uint16Array;
+  private readonly categoryIndex = new Map<string, number>();
+  private readonly tuples: ChunkTuples;
+  private readonly hist = new Array<number>(10).fill(0);
+  private readonly cats = new Map<string, Tally>();
+  private readonly src = new Map<string, Tally>();
+  private readonly dst = new Map<string, Tally>();
+  private readonly dom = new Map<string, Tally>();
+  private benign = 0;
+  private attack = 0;
+
+  constructor(
+    readonly firstRow: number,
+    readonly rowCount: number,
+    readonly urls: boolean,
+  ) {
+    this.verdicts = new Uint8Array(rowCount).fill(BAD);
+    this.probs = new Float32Array(rowCount);
+    this.risk = new Uint8Array(rowCount);
+    this.cat = new Uint16Array(rowCount);
+    const col = <T>() => new Array<T | null>(rowCount).fill(null);
+    this.tuples = urls
+      ? { url: col(), domain: col() }
+      : { src: col(), dst: col(), sport: col(), dport: col(), proto: col() };
+  }
+
+  /** Row `i` of the chunk (0-based) scored as a flow. */
+  flow(i: number, r: RowResult, t: RowTuple): void {
+    const a = this.scores(i, r);
+    const tu = this.tuples;
+    tu.src![i] = t.srcIp;
+    tu.dst![i] = t.dstIp;
+    tu.sport![i] = t.srcPort;
+    tu.dport![i] = t.dstPort;
+    tu.proto![i] = t.protocol;
+    if (t.srcIp) bump(this.src, t.srcIp, a);
+    if (t.dstIp) bump(this.dst, t.dstIp, a);
+  }
+
+  /** Row `i` of the chunk scored as a URL. */
+  url(i: number, r: RowResult, url: string, domain: string | null): void {
+    const a = this.scores(i, r);
+    this.tuples.url![i] = url;
+    this.tuples.domain![i] = domain;
+    if (domain) bump(this.dom, domain.toLowerCase(), a);
+  }
+
+  private scores(i: number, r: RowResult): number {
+    const a = r.verdict === 'attack' ? 1 : 0;
+    this.verdicts[i] = a;
+    if (a) this.attack++;
+    else this.benign++;
+    this.probs[i] = r.probability;
+    const risk = Math.max(0, Math.min(100, Math.round(r.riskScore)));
+    this.risk[i] = risk;
+    this.hist[Math.min(9, Math.floor(risk / 10))]++;
+    let c = this.categoryIndex.get(r.category);
+    if (c === undefined) {
+      c = this.categoryIndex.size;
+      this.categoryIndex.set(r.category, c);
+    }
+    this.cat[i] = c;
+    bump(this.cats, r.category, a);
+    return a;
+  }
+
+  pack(): PackedChunk {
+    return {
+      firstRow: this.firstRow,
+      rowCount: this.rowCount,
+      verdicts: base64(this.verdicts),
+      // Typed arrays use the platform's byte order; every platform Node runs on is little-endian.
+      probabilities: base64(this.probs),
+      risk: base64(this.risk),
+      categoryIdx: base64(this.cat),
+      categories: [...this.categoryIndex.keys()],
+      tuples: JSON.stringify(this.tuples),
+      aggregates: {
+        verdicts: { benign: this.benign, attack: this.attack },
+        histogram: [...this.hist],
+        categories: Object.fromEntries(this.cats),
+        sources: topOfTally(this.src, CHUNK_TOP_K),
+        destinations: topOfTally(this.dst, CHUNK_TOP_K),
+        domains: topOfTally(this.dom, CHUNK_TOP_K),
+      },
+    };
+  }
+}
+
+/** One decoded result row of a stored chunk (bad rows are skipped). */
+export interface DecodedRow extends RowResult, RowTuple {
+  row: number;
+  url: string | null;
+  domain: string | null;
+}
+
+/** A stored chunk as the repo returns it. */
+export interface StoredChunk {
+  first_row: number;
+  row_count: number;
+  verdicts: string;
+  probabilities: string;
+  risk: string;
+  category_idx: string;
+  categories: string[];
+  tuples: string;
+}
+
+/** The rows of a stored chunk with a result, in row order. */
+export function* decodeChunk(c: StoredChunk): Generator<DecodedRow> {
+  const n = c.row_count;
+  const view = (text: string) => {
+    const b = bytesOf(text);
+    return new DataView(b.buffer, b.byteOffset, b.byteLength);
+  };
+  const verdicts = bytesOf(c.verdicts);
+  const risk = bytesOf(c.risk);
+  const probs = view(c.probabilities);
+  const cats = view(c.category_idx);
+  const t = JSON.parse(c.tuples) as ChunkTuples;
+  for (let i = 0; i < n; i++) {
+    const v = verdicts[i];
+    if (v === BAD) continue;
+    yield {
+      row: Number(c.first_row) + i,
+      verdict: v === ATTACK ? 'attack' : 'benign',
+      // float32 holds ~7 significant digits: print those, not the widened double's noise.
+      probability: Number(probs.getFloat32(i * 4, true).toPrecision(7)),
+      category: c.categories[cats.getUint16(i * 2, true)],
+      riskScore: risk[i],
+      srcIp: t.src?.[i] ?? null,
+      dstIp: t.dst?.[i] ?? null,
+      srcPort: t.sport?.[i] ?? null,
+      dstPort: t.dport?.[i] ?? null,
+      protocol: t.proto?.[i] ?? null,
+      url: t.url?.[i] ?? null,
+      domain: t.domain?.[i] ?? null,
+    };
+  }
+}
