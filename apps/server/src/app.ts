@@ -29,6 +29,7 @@ import { metricsPlugin } from './modules/metrics/metrics.plugin.js';
 import { createActiveModels } from './modules/models/active-models.service.js';
 import { modelsRoutes } from './modules/models/models.routes.js';
 import { predictionsRoutes } from './modules/predictions/predictions.routes.js';
+import { scansRoutes } from './modules/scans/scans.routes.js';
 import { scoringRoutes } from './modules/scoring/scoring.routes.js';
 import { statsRoutes } from './modules/stats/stats.routes.js';
 import { urlsRoutes } from './modules/urls/urls.routes.js';
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scoringRoutes);
   await app.register(batchesRoutes);
   await app.register(urlsRoutes);
+  await app.register(scansRoutes);
 
   // The dashboard (apps/web/dist) at /, after every API route.
   await app.register(webAppPlugin);

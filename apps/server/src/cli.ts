@@ -5,6 +5,7 @@ import { registerBatchCommands } from './cli/batch.command.js';
 import { registerDemoCommand } from './cli/demo.command.js';
 import { registerEvaluateCommand } from './cli/evaluate.command.js';
 import { registerHistoryCommands } from './cli/history.command.js';
+import { registerImportThreatsCommand } from './cli/import-threats.command.js';
 import { registerModelsCommand } from './cli/models.command.js';
 import { registerServeCommands } from './cli/serve.command.js';
 import { registerStreamCommands } from './cli/stream.command.js';
@@ -26,6 +27,7 @@ registerModelsCommand(program);
 registerStreamCommands(program);
 registerWorkerCommand(program);
 registerBatchCommands(program);
+registerImportThreatsCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Every error reaching here is reported by its message; the stack is for whoever debugs Vigil.

@@ -7,6 +7,7 @@ import * as batches from './migrations/0003-batches.js';
 import * as stream from './migrations/0004-stream.js';
 import * as url from './migrations/0005-url.js';
 import * as batchChunks from './migrations/0006-batch-chunks.js';
+import * as scans from './migrations/0007-scans.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 import { lockEmbeddedStore } from './store-lock.js';
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   '0004-stream': stream,
   '0005-url': url,
   '0006-batch-chunks': batchChunks,
+  '0007-scans': scans,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/env.js';
 import type { Store } from '../db/database.js';
 import { batchJobHandlers } from '../modules/batches/batch-jobs.js';
+import { scanJobHandlers } from '../modules/scans/scan-jobs.js';
 import type { JobHandlers, JobQueue } from './job-queue.js';
 
 /** What job handlers are built from, in the server process or in `vigil worker`. */
@@ -18,7 +19,7 @@ export type JobHandlersFactory = (deps: JobDeps) => JobHandlers;
  * The modules that own jobs. Add one line per module here (e.g. `batchJobHandlers` from
  * modules/batches), so that both the server and `vigil worker` run them.
  */
-const factories: JobHandlersFactory[] = [batchJobHandlers];
+const factories: JobHandlersFactory[] = [batchJobHandlers, scanJobHandlers];
 
 /** Adds a module's handlers at run time (tests, plugins); the list above is the usual place. */
 export function registerJobHandlers(factory: JobHandlersFactory): void {
