@@ -49,10 +49,20 @@ export interface DashboardServer {
 /**
  * A real server on 127.0.0.1 (random port) with an embedded store, as `vigil start` would have
  * it: a flow model in production (another in staging), a URL model, an admin, and history.
+ * `scanAllowPrivate` opens those CIDRs to deep scans (VIGIL_SCAN_ALLOW_PRIVATE), e.g. a local test site.
  */
-export async function startDashboardServer(): Promise<DashboardServer> {
+export async function startDashboardServer(
+  options: { scanAllowPrivate?: string } = {},
+): Promise<DashboardServer> {
   const store: TestStore = await openTestStore('pglite');
   let app: FastifyInstance | undefined;
+  // The deep-scan guard reads its allow list when the app builds its job handlers.
+  const savedAllow = process.env.VIGIL_SCAN_ALLOW_PRIVATE;
+  const restoreEnv = () => {
+    if (savedAllow === undefined) delete process.env.VIGIL_SCAN_ALLOW_PRIVATE;
+    else process.env.VIGIL_SCAN_ALLOW_PRIVATE = savedAllow;
+  };
+  if (options.scanAllowPrivate !== undefined) process.env.VIGIL_SCAN_ALLOW_PRIVATE = options.scanAllowPrivate;
   try {
     // Registered before the app starts, so it loads the production models as `vigil start` does.
     const registry = new ModelRegistry(store.db, () => new Date());
@@ -79,11 +89,13 @@ export async function startDashboardServer(): Promise<DashboardServer> {
       close: async () => {
         await app?.close();
         await store.dispose();
+        restoreEnv();
       },
     };
   } catch (err) {
     await app?.close();
     await store.dispose();
+    restoreEnv();
     throw err;
   }
 }

@@ -1,5 +1,8 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSyntheticFlows } from '@vigil/detect';
@@ -33,6 +36,24 @@ async function downloaded(page: Page, click: () => Promise<void>): Promise<{ nam
   return { name: download.suggestedFilename(), text: await readFile(path, 'utf8') };
 }
 
+/** A small local site for the deep scan: a sign-in page with a title and a password form. */
+const LOGIN_PAGE =
+  '<!doctype html><html><head><title>Example Bank · Sign in</title></head>' +
+  '<body style="font-family:sans-serif;background:#eef2ff;padding:40px">' +
+  '<h1 style="color:#1e3a8a">Example Bank</h1><p>Sign in to verify your account.</p>' +
+  '<form method="post" action="/session"><label>User <input name="user"></label> ' +
+  '<label>Password <input type="password" name="pass"></label> <button>Sign in</button></form>' +
+  '</body></html>';
+
+async function startLoginSite(): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(LOGIN_PAGE);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/login` };
+}
+
 function e2e(body: () => void): void {
   if (!missing) describe('dashboard end to end (Chromium)', body);
   else if (process.env.CI === 'true')
@@ -51,11 +72,14 @@ e2e(() => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let site: { server: http.Server; url: string };
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    server = await startDashboardServer();
+    site = await startLoginSite();
+    // The deep scan may fetch the local site (127.0.0.1 only; every other private address stays refused).
+    server = await startDashboardServer({ scanAllowPrivate: '127.0.0.1/32' });
     await scoreFlows(server, flowRecords(400, 21));
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -67,6 +91,7 @@ e2e(() => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    site?.server.close();
   });
 
   it('signs in and shows the overview with data', async () => {
@@ -81,7 +106,16 @@ e2e(() => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    expect(nav).toEqual(['Overview', 'Live alerts', 'Check', 'Batches', 'History', 'Models', 'Admin']);
+    expect(nav).toEqual([
+      'Overview',
+      'Live alerts',
+      'Check',
+      'Batches',
+      'URL scans',
+      'History',
+      'Models',
+      'Admin',
+    ]);
     const flows = page.locator('.kpi', { hasText: 'Flows scored' }).locator('.kpi-value');
     await expect.poll(() => flows.textContent()).toBe('400');
     await page.locator('canvas').first().waitFor();
@@ -151,6 +185,34 @@ e2e(() => {
     await page.getByTestId('url-result').waitFor();
     expect(await page.getByTestId('url-result').textContent()).toMatch(/attack|benign/);
     await shot(page, '05-check');
+  });
+
+  it('deep-scans a local URL from the Overview in three clicks and shows its screenshot', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('link', { name: /Check a URL/ }).click(); // 1
+    await page.getByLabel('URL', { exact: true }).fill(site.url);
+    await page.getByRole('button', { name: 'Check URL' }).click(); // 2
+    await page.getByTestId('url-result').waitFor();
+    await page.getByTestId('deep-scan').getByRole('button', { name: 'Deep scan' }).click(); // 3
+    await page.getByRole('link', { name: 'Open the scan report' }).click();
+    await page.getByRole('heading', { name: 'URL scan', exact: true }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('scan-state').textContent(), { timeout: 60_000, interval: 500 })
+      .toBe('done');
+    const img = page.getByTestId('scan-screenshot');
+    await img.waitFor();
+    await expect
+      .poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 10_000 })
+      .toBeGreaterThan(100);
+    await page.getByText('Example Bank · Sign in').waitFor();
+    expect(await page.getByTestId('scan-forms').textContent()).toContain(new URL('/session', site.url).href);
+    expect(await page.getByTestId('scan-chain').textContent()).toContain('127.0.0.1');
+    expect(await page.getByTestId('scan-reasons').locator('tbody tr').count()).toBeGreaterThan(0);
+    await shot(page, '05b-scan-detail');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'URL scans' }).click();
+    const row = page.getByTestId('scans-table').locator('tbody tr', { hasText: site.url });
+    await expect.poll(() => row.textContent()).toMatch(/^done/);
+    await shot(page, '05c-scans');
   });
 
   it('uploads a batch and sees it reach 100 %', async () => {

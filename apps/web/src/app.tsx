@@ -16,6 +16,8 @@ const ModelsPage = lazy(() => import('./pages/models').then((m) => ({ default: m
 const ModelDetailPage = lazy(() =>
   import('./pages/model-detail').then((m) => ({ default: m.ModelDetailPage })),
 );
+const ScansPage = lazy(() => import('./pages/scans').then((m) => ({ default: m.ScansPage })));
+const ScanDetailPage = lazy(() => import('./pages/scan-detail').then((m) => ({ default: m.ScanDetailPage })));
 const AdminPage = lazy(() => import('./pages/admin').then((m) => ({ default: m.AdminPage })));
 
 /** A page only `role` and above may open; others get a message saying so. */
@@ -66,6 +68,8 @@ function SignedInRoutes() {
                 </RequireRole>
               }
             />
+            <Route path="scans" element={<ScansPage />} />
+            <Route path="scans/:id" element={<ScanDetailPage />} />
             <Route path="history" element={<HistoryPage />} />
             <Route path="models" element={<ModelsPage />} />
             <Route path="models/:id" element={<ModelDetailPage />} />

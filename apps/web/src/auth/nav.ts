@@ -15,6 +15,12 @@ export const NAV: readonly NavItem[] = [
   { to: '/live', label: 'Live alerts', minRole: 'viewer', description: 'Alerts as they arrive' },
   { to: '/check', label: 'Check', minRole: 'analyst', description: 'Score one flow or check one URL' },
   { to: '/batches', label: 'Batches', minRole: 'analyst', description: 'Score a file of flows or URLs' },
+  {
+    to: '/scans',
+    label: 'URL scans',
+    minRole: 'viewer',
+    description: 'Deep scans of links, with screenshots',
+  },
   { to: '/history', label: 'History', minRole: 'viewer', description: 'Search every prediction' },
   { to: '/models', label: 'Models', minRole: 'viewer', description: 'Registry, metrics, promotion' },
   { to: '/admin', label: 'Admin', minRole: 'admin', description: 'Users, API keys, audit log' },

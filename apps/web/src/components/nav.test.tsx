@@ -26,7 +26,13 @@ function links(role: Role, path = '/'): { label: string; href: string; current: 
 
 describe('role-aware navigation', () => {
   it('shows a viewer only the pages that read', () => {
-    expect(links('viewer').map((l) => l.label)).toEqual(['Overview', 'Live alerts', 'History', 'Models']);
+    expect(links('viewer').map((l) => l.label)).toEqual([
+      'Overview',
+      'Live alerts',
+      'URL scans',
+      'History',
+      'Models',
+    ]);
   });
 
   it('adds Check and Batches for analysts', () => {
@@ -35,6 +41,7 @@ describe('role-aware navigation', () => {
       'Live alerts',
       'Check',
       'Batches',
+      'URL scans',
       'History',
       'Models',
     ]);
@@ -47,6 +54,7 @@ describe('role-aware navigation', () => {
       '/live',
       '/check',
       '/batches',
+      '/scans',
       '/history',
       '/models',
       '/admin',

@@ -1,6 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, api, describeError } from '../api/client';
+import { useMe } from '../auth/auth-context';
+import { hasRole } from '../auth/roles';
 import { Facts, RiskBadge, VerdictPill } from '../components/bits';
 import { NotAvailable, Notice } from '../components/states';
 import { formatNumber } from '../lib/format';
@@ -83,6 +85,54 @@ export function UrlVerdict({ p, model }: { p: UrlPrediction; model?: UrlCheckRes
   );
 }
 
+/** After the fast verdict: start a deep scan of the same URL (analyst+) and link to its page. */
+export function DeepScanButton({ url }: { url: string }) {
+  const me = useMe();
+  const [scanId, setScanId] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  if (!hasRole(me.role, 'analyst')) return null;
+
+  async function start() {
+    setBusy(true);
+    setError(null);
+    try {
+      const { id } = await api<{ id: string }>('/scans', { method: 'POST', body: { url } });
+      setScanId(id);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="deep-scan" data-testid="deep-scan">
+      {scanId ? (
+        <Notice kind="ok">
+          Deep scan started. <Link to={`/scans/${scanId}`}>Open the scan report</Link> (it takes up to 30 s).
+        </Notice>
+      ) : (
+        <div className="inline">
+          <button type="button" className="btn" disabled={busy} onClick={() => void start()}>
+            {busy ? 'Starting…' : 'Deep scan'}
+          </button>
+          <span className="muted small">
+            Fetch the page safely: redirects, certificate, DNS, password forms and a screenshot.
+          </span>
+        </div>
+      )}
+      {error != null && (
+        <Notice kind="error">
+          {error instanceof ApiError && error.notAvailable
+            ? 'Deep scanning is not available on this server.'
+            : describeError(error)}
+        </Notice>
+      )}
+    </div>
+  );
+}
+
 /** One URL: a fast verdict from its text (lexical features), with the reasons. */
 export function UrlCheck() {
   const [url, setUrl] = useState('');
@@ -150,6 +200,7 @@ export function UrlCheck() {
         </Notice>
       )}
       {p && <UrlVerdict p={p} model={result?.model} />}
+      {p && <DeepScanButton key={p.url} url={p.url} />}
     </form>
   );
 }
