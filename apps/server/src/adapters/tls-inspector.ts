@@ -4,7 +4,7 @@ import type { VettedTarget } from './ssrf-guard.js';
 
 /** What the deep scan reports about a host's TLS certificate (issue #5). */
 export interface TlsReport {
-  /** Chain valid against Node's trusted roots (and host name matched). */
+  /** Chain valid against Node's trusted roots, plus any extra `ca` (and host name matched). */
   valid: boolean;
   /** Why not: the chain error (e.g. DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED) or the name mismatch. */
   problems: string[];
@@ -51,11 +51,15 @@ function signatureAlgorithm(der: Buffer): string | null {
   return found ? found.split('|')[1] : null;
 }
 
+export interface TlsInspectOptions {
+  timeoutMs?: number;
+  now?: Date;
+  /** Extra trusted CA certificates (PEM), added to Node's roots: for tests and private PKIs. */
+  ca?: string | Buffer | Array<string | Buffer>;
+}
+
 /** Connects (to the vetted, pinned address) and reports on the certificate; rejects on network errors. */
-export function inspectTls(
-  target: VettedTarget,
-  options: { timeoutMs?: number; now?: Date } = {},
-): Promise<TlsReport> {
+export function inspectTls(target: VettedTarget, options: TlsInspectOptions = {}): Promise<TlsReport> {
   const port = Number(target.url.port || 443);
   const now = options.now ?? new Date();
   return new Promise((resolve, reject) => {
@@ -64,6 +68,8 @@ export function inspectTls(
       port,
       servername: target.ipHost ? undefined : target.host,
       rejectUnauthorized: false,
+      // `ca` replaces the default roots, so the extra CAs are appended to them.
+      ca: options.ca === undefined ? undefined : [...tls.rootCertificates, ...[options.ca].flat()],
       timeout: options.timeoutMs ?? 10_000,
     });
     socket.once('timeout', () => socket.destroy(new Error('TLS handshake timed out')));
@@ -74,7 +80,10 @@ export function inspectTls(
         if (!peer?.raw) throw new Error('the server sent no certificate');
         const x509 = new X509Certificate(peer.raw);
         const problems: string[] = [];
-        if (!socket.authorized && socket.authorizationError) problems.push(String(socket.authorizationError));
+        // A wrong name alone shows as ERR_TLS_CERT_ALTNAME_INVALID: the host check below says it in words.
+        const chainError = socket.authorized ? null : socket.authorizationError;
+        if (chainError && String(chainError) !== 'ERR_TLS_CERT_ALTNAME_INVALID')
+          problems.push(String(chainError));
         const mismatch = tls.checkServerIdentity(target.host, peer);
         if (mismatch) problems.push(`host mismatch: ${mismatch.message}`);
         const validFrom = new Date(x509.validFrom);
