@@ -32,7 +32,7 @@ import { ENGINES } from './support/stores.js';
 
 // `vigil stream` runs as a user runs it: the built CLI in its own process (npm test builds first).
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const FLOWS = 20_000;
+const FLOWS = 10_000;
 
 interface Worker {
   child: ChildProcess;

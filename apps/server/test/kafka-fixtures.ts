@@ -28,7 +28,13 @@ export function describeKafka(name: string, body: () => void): void {
 }
 
 export function testKafka(): Promise<Kafka> {
-  return createKafka({ brokers: [KAFKA_BROKERS!], clientId: 'vigil-test', sessionTimeoutMs: 30_000, ssl: false, sasl: undefined });
+  return createKafka({
+    brokers: [KAFKA_BROKERS!],
+    clientId: 'vigil-test',
+    sessionTimeoutMs: 30_000,
+    ssl: false,
+    sasl: undefined,
+  });
 }
 
 /** A fresh topic name (and its consumer group), so test runs never see each other's messages. */

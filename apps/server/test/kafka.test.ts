@@ -105,7 +105,7 @@ describeKafka('Kafka stream: consumer group → score → store, verdicts topic,
         model: { kind: 'synthetic-flows', version: 1 },
       });
       expect(flat.every((v) => v.flowId?.startsWith('sim-17-'))).toBe(true);
-      // An array message gets an array of verdicts, under the input message's key.
+      // An array message gets an array of verdicts (each with its input's key).
       const arrays = verdicts.messages.filter((m) => m.value.startsWith('['));
       expect(arrays).toHaveLength(20);
       for (const m of arrays) expect(JSON.parse(m.value)).toHaveLength(10);

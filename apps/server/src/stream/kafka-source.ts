@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { FlowSource, SourceBatch, StreamMessage } from './flow-source.js';
 import type { KafkaLog } from './kafka-client.js';
+import { OffsetCommitter } from './kafka-commits.js';
 
 export interface KafkaSourceOptions {
   kafka: Kafka;
@@ -37,10 +38,11 @@ const END = Symbol('end');
 /**
  * A kafkajs consumer group as a flow source. Partitions are consumed concurrently; the parts of
  * their fetches waiting at one moment are merged into one scoring batch (up to `batchSize`
- * messages), so a whole fetch costs one verdict produce and one offset commit. Each partition's
- * eachBatch call waits until the stream service has written the batch and called `commit()`, which
- * commits offset + 1 of every part's last message: offsets never move past unwritten verdicts, and
- * kafkajs fetches no more of a partition meanwhile (backpressure, bounded memory). A batch of a
+ * messages), so a whole fetch costs one verdict produce. Each partition's eachBatch call waits
+ * until the stream service has written the batch and called `commit()`, which hands offset + 1 of
+ * every part's last message to the background {@link OffsetCommitter}: offsets never move past
+ * unwritten verdicts, and kafkajs fetches no more of a partition meanwhile (backpressure, bounded
+ * memory). A batch of a
  * partition revoked by a rebalance is still written (its messages are redelivered elsewhere and
  * skipped there by key); only its commit fails, and its eachBatch call ends there.
  */
@@ -110,6 +112,14 @@ export function createKafkaSource(options: KafkaSourceOptions): FlowSource {
     }
   }
 
+  const committer = new OffsetCommitter(log);
+  /** Parts handed to the stream service and not settled yet. */
+  let inHand = 0;
+  const settle = (parts: Part[], committed: boolean) => {
+    inHand -= parts.length;
+    for (const p of parts) p.settle(committed);
+  };
+
   /** The parts waiting now, up to `batchSize` messages (at least one part), as one batch. */
   function merge(first: Part): SourceBatch {
     const parts = [first];
@@ -119,40 +129,19 @@ export function createKafkaSource(options: KafkaSourceOptions): FlowSource {
       parts.push(part);
       n += part.messages.length;
     }
+    inHand += parts.length;
     return {
       messages: parts.length === 1 ? first.messages : parts.flatMap((p) => p.messages),
       lag: parts.map((p) => ({ topic: p.topic, partition: p.partition, messages: p.lag })),
       heartbeat: () => first.payload.heartbeat(),
       commit: async () => {
-        let ok = true;
-        try {
-          const byTopic = new Map<string, { partition: number; offset: string }[]>();
-          for (const p of parts) {
-            p.payload.resolveOffset(p.last);
-            const list = byTopic.get(p.topic) ?? [];
-            list.push({ partition: p.partition, offset: (BigInt(p.last) + 1n).toString() });
-            byTopic.set(p.topic, list);
-          }
-          // The group's own commit, without kafkajs's retries: during a rebalance it fails at
-          // once, so the eachBatch calls return and the consumer can rejoin.
-          await first.payload.commitOffsetsIfNecessary({
-            topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-          });
-        } catch (err) {
-          // Revoked meanwhile: the new owner re-reads these messages and skips them by key.
-          ok = false;
-          log?.(
-            'warn',
-            `offset commit failed (the messages will be redelivered): ${(err as Error).message}`,
-            {},
-          );
-        } finally {
-          for (const p of parts) p.settle(ok);
+        for (const p of parts) {
+          p.payload.resolveOffset(p.last);
+          committer.add(p.payload, p.topic, p.partition, (BigInt(p.last) + 1n).toString());
         }
+        settle(parts, true);
       },
-      abandon: () => {
-        for (const p of parts) p.settle(false);
-      },
+      abandon: () => settle(parts, false),
     };
   }
 
@@ -213,7 +202,9 @@ export function createKafkaSource(options: KafkaSourceOptions): FlowSource {
       // joining (the disconnect would race the join and the consumer restart itself).
       await starting?.catch(() => {});
       release();
-      // Waits for the batch in hand to be committed (or abandoned), then leaves the group.
+      // The batch in hand is written and committed (or abandoned) first, then the group is left.
+      for (let i = 0; inHand > 0 && i < 6000; i++) await new Promise((r) => setTimeout(r, 5));
+      await committer.flush();
       await consumer?.disconnect();
     },
   };

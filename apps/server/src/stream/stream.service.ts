@@ -132,11 +132,12 @@ export class StreamService {
     for (const { topic, partition, messages } of batch.lag ?? []) {
       metrics.streamLag.set({ source, topic, partition: String(partition) }, messages);
     }
+    // Per message (a message may hold many flows): produce time → verdicts written.
     const now = Date.now();
-    for (const f of scored.flows) {
-      const producedAt = batch.messages[f.message].producedAt;
-      if (producedAt !== undefined && producedAt > 0)
-        metrics.streamLatency.observe({ source }, Math.max(0, now - producedAt) / 1000);
+    const latency = metrics.streamLatency.labels({ source });
+    for (const m of batch.messages) {
+      if (m.producedAt !== undefined && m.producedAt > 0)
+        latency.observe(Math.max(0, now - m.producedAt) / 1000);
     }
     if (scored.attacks > 0 && this.deps.live) {
       const f = scored.flows;

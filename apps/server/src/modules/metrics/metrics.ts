@@ -19,7 +19,7 @@ export interface AppMetrics {
   readonly streamLag: Gauge<'source' | 'topic' | 'partition'>;
   /** Time to decode and score one stream micro-batch. */
   readonly streamScoring: Histogram<'source'>;
-  /** Producer timestamp → verdict written, per flow, when the source knows the produce time. */
+  /** Producer timestamp → verdicts written, per message, when the source knows the produce time. */
   readonly streamLatency: Histogram<'source'>;
   /** Malformed stream messages sent to the dead letters, by source and reason. */
   readonly streamDeadLetters: Counter<'source' | 'reason'>;
@@ -70,7 +70,7 @@ export function createAppMetrics(options: { defaultMetrics?: boolean } = {}): Ap
     }),
     streamLatency: new Histogram({
       name: 'vigil_stream_latency_seconds',
-      help: 'Produce time to verdict written, per flow, for sources that carry a produce time',
+      help: 'Produce time to verdicts written, per message, for sources that carry a produce time',
       labelNames: ['source'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
