@@ -263,8 +263,13 @@ e2e(() => {
     await page.getByRole('button', { name: 'Today' }).click();
     await expect.poll(() => page.url()).toContain('ip=10.0.0.3');
     const rows = page.locator('[data-testid="history-table"] tbody tr');
-    await expect.poll(() => rows.count()).toBeGreaterThan(0);
-    for (const text of await rows.allTextContents()) expect(text).toContain('10.0.0.3');
+    // The URL changes before the new page of results arrives: wait for the filtered rows.
+    await expect
+      .poll(async () => {
+        const texts = await rows.allTextContents();
+        return texts.length > 0 && texts.every((t) => t.includes('10.0.0.3'));
+      })
+      .toBe(true);
     const csv = await downloaded(page, () => page.getByRole('link', { name: 'Export CSV' }).click());
     const lines = csv.text.trim().split('\n');
     expect(lines.length - 1).toBeGreaterThanOrEqual(await rows.count());

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import type { Browser, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { type HttpHop, requestOnce } from './pinned-http-client.js';
 import { SsrfError, type SsrfGuard } from './ssrf-guard.js';
 
@@ -9,7 +9,13 @@ import { SsrfError, type SsrfGuard } from './ssrf-guard.js';
  * touches the network itself: every request is intercepted (page.route) and made by the scanner
  * through the SSRF guard, connected to the vetted address, and fulfilled from that answer; Chromium's
  * own resolver maps every name to NOTFOUND and a dead proxy catches anything not intercepted.
- * The whole visit is killed on timeout.
+ * The whole visit is killed on timeout: its context is closed, and the browser too if the page
+ * hung it.
+ *
+ * One Chromium process is shared by the scans running at the same time (launching one costs about
+ * a second, three with four scans on two cores) and closed a few seconds after the last scan, so
+ * an idle server holds no browser. Isolation between scans is the context's: each has its own
+ * cookies, storage and cache, and none is kept.
  */
 
 export interface BrowserLimits {
@@ -43,6 +49,74 @@ export interface BrowserVisit {
   screenshotError: string | null;
   blocked: BlockedRequest[];
   requests: number;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--host-resolver-rules=MAP * ~NOTFOUND',
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=<-loopback>',
+  '--disable-background-networking',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--disable-features=DnsOverHttps',
+];
+// How long an unused shared browser stays up before it is closed.
+const BROWSER_IDLE_MS = 5_000;
+
+interface SharedBrowser {
+  path: string;
+  browser: Promise<Browser>;
+  users: number;
+  idle: NodeJS.Timeout | null;
+}
+let shared: SharedBrowser | null = null;
+
+function dropShared(entry: SharedBrowser): void {
+  if (shared === entry) shared = null;
+  if (entry.idle) clearTimeout(entry.idle);
+  void entry.browser.then((b) => b.close()).catch(() => {});
+}
+
+/** The shared browser for `path` (launched on first use) and the function that gives it back. */
+async function acquireBrowser(
+  path: string,
+  timeoutMs: number,
+): Promise<{ browser: Browser; release: () => void }> {
+  if (!shared || shared.path !== path) {
+    if (shared) dropShared(shared);
+    const { chromium } = await import('playwright-core');
+    const entry: SharedBrowser = {
+      path,
+      browser: chromium.launch({
+        executablePath: path,
+        headless: true,
+        timeout: timeoutMs,
+        args: CHROMIUM_ARGS,
+      }),
+      users: 0,
+      idle: null,
+    };
+    shared = entry;
+    entry.browser.then(
+      (b) => b.on('disconnected', () => dropShared(entry)),
+      () => dropShared(entry),
+    );
+  }
+  const entry = shared;
+  entry.users++;
+  if (entry.idle) clearTimeout(entry.idle);
+  entry.idle = null;
+  const release = () => {
+    entry.users--;
+    if (entry.users === 0 && shared === entry)
+      entry.idle = setTimeout(() => dropShared(entry), BROWSER_IDLE_MS);
+  };
+  try {
+    return { browser: await entry.browser, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 /** The Chromium executable to use, or null with why when none is usable. */
@@ -79,33 +153,25 @@ export async function visitPage(
     blocked: [],
     requests: 0,
   };
-  const { chromium } = await import('playwright-core');
   const abort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
   let browser: Browser | null = null;
+  let context: BrowserContext | null = null;
+  let release: (() => void) | null = null;
   let totalBytes = 0;
   /** The last main-frame document: status and whether it asked for a meta refresh. */
   let lastDoc: { status: number; metaRefresh: boolean } | null = null;
   const killer = setTimeout(() => {
     abort.abort(new Error(`the page did not finish within ${limits.timeoutMs} ms`));
-    void browser?.close().catch(() => {});
+    // Closing the context ends the visit; a browser that cannot even do that is killed.
+    const hung = browser;
+    const closing = context?.close() ?? Promise.resolve();
+    const deadline = setTimeout(() => void hung?.close().catch(() => {}), 2_000);
+    void closing.catch(() => {}).finally(() => clearTimeout(deadline));
   }, limits.timeoutMs);
   try {
-    browser = await chromium.launch({
-      executablePath: options.chromiumPath,
-      headless: true,
-      timeout: limits.timeoutMs,
-      args: [
-        '--no-sandbox',
-        '--host-resolver-rules=MAP * ~NOTFOUND',
-        '--proxy-server=http://127.0.0.1:9',
-        '--proxy-bypass-list=<-loopback>',
-        '--disable-background-networking',
-        '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
-        '--disable-features=DnsOverHttps',
-      ],
-    });
-    const context = await browser.newContext({
+    ({ browser, release } = await acquireBrowser(options.chromiumPath, limits.timeoutMs));
+    context = await browser.newContext({
       acceptDownloads: false,
       serviceWorkers: 'block',
       viewport: { width: 1280, height: 800 },
@@ -194,21 +260,22 @@ export async function visitPage(
     await page.route('**/*', handle);
 
     await page.goto(url, { waitUntil: 'load', timeout: limits.timeoutMs });
-    // Give meta refreshes and scripted redirects a moment, then settle.
-    await page.waitForTimeout(1500);
+    // Meta refreshes and scripted redirects start after load: wait until the network is quiet
+    // (500 ms without requests) but at most 1.5 s, then for the last document to load.
+    await page.waitForLoadState('networkidle', { timeout: 1_500 }).catch(() => {});
     await page.waitForLoadState('load', { timeout: limits.timeoutMs }).catch(() => {});
     visit.finalUrl = page.url();
     visit.title = (await page.title().catch(() => '')) || null;
     visit.html = await page.content().catch(() => null);
     visit.screenshot = await page.screenshot({ type: 'png', timeout: limits.timeoutMs });
-    await context.close();
   } catch (err) {
     visit.screenshotError = signal.aborted
       ? `the page did not finish within ${limits.timeoutMs} ms`
       : (err as Error).message.split('\n')[0];
   } finally {
     clearTimeout(killer);
-    await browser?.close().catch(() => {});
+    await context?.close().catch(() => {});
+    release?.();
   }
   return visit;
 }
