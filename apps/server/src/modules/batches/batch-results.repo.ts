@@ -1,27 +1,11 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { Verdict } from '../../db/schema.js';
 import type { PredictionRow } from '../predictions/predictions-query.repo.js';
-import { jsonForStore } from '../scoring/scoring.repo.js';
+import { jsonForStore, type PredictionInsert } from '../scoring/scoring.repo.js';
 import type { ChunkAggregates, PackedChunk, StoredChunk } from './batch-chunks.js';
 
-/** A batch row's prediction as stored in history. */
-export interface BatchPredictionInsert {
-  createdAt: Date;
-  modelId: string;
-  kind: string;
-  verdict: Verdict;
-  probability: number;
-  category: string | null;
-  riskScore: number;
-  srcIp: string | null;
-  dstIp: string | null;
-  srcPort: number | null;
-  dstPort: number | null;
-  protocol: string | null;
-  source: string;
-  topFeatures: unknown[];
-  record: unknown;
+/** A batch row's prediction as stored in history: a history row tagged with its batch and row. */
+export interface BatchPredictionInsert extends Omit<PredictionInsert, 'eventKey'> {
   batchId: number;
   batchRow: number;
   /** `record` and `topFeatures` already as JSON (set by scoring threads; the fields are ignored then). */
