@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { PredictionRow } from '../predictions/predictions-query.repo.js';
+import { PREDICTION_ROW_SELECTION, type PredictionRow } from '../predictions/predictions-query.repo.js';
 import { jsonForStore, type PredictionInsert } from '../scoring/scoring.repo.js';
 import type { ChunkAggregates, PackedChunk, StoredChunk } from './batch-chunks.js';
 
@@ -185,28 +185,7 @@ export function selectBatchAlerts(
 ): Promise<BatchResultRow[]> {
   return db
     .selectFrom('predictions')
-    .select([
-      'id',
-      'created_at',
-      sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
-        'created_at_us',
-      ),
-      'model_id',
-      'kind',
-      'verdict',
-      'probability',
-      'category',
-      'risk_score',
-      'src_ip',
-      'dst_ip',
-      'src_port',
-      'dst_port',
-      'protocol',
-      'source',
-      'top_features',
-      'record',
-      sql<number>`batch_row`.as('batch_row'),
-    ])
+    .select([...PREDICTION_ROW_SELECTION, sql<number>`batch_row`.as('batch_row')])
     .where('batch_id', '=', batchId)
     .where('batch_row', '>=', from)
     .where('batch_row', '<=', to)

@@ -85,6 +85,27 @@ export function filterPredictions(f: PredictionFilters) {
   };
 }
 
+/** The columns of a `PredictionRow` (everything but the generated `search`), for every reader. */
+export const PREDICTION_ROW_SELECTION = [
+  'id',
+  'created_at',
+  sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('created_at_us'),
+  'model_id',
+  'kind',
+  'verdict',
+  'probability',
+  'category',
+  'risk_score',
+  'src_ip',
+  'dst_ip',
+  'src_port',
+  'dst_port',
+  'protocol',
+  'source',
+  'top_features',
+  'record',
+] as const;
+
 // Casts keep the keyset parameters' types explicit inside the row comparison.
 const KEYSET_CAST: Record<SortField, string> = {
   created_at: 'timestamptz',
@@ -106,30 +127,7 @@ export async function selectPredictionPage(
   const column = sql.ref(`predictions.${sort.field}`);
   const op = sql.raw(sort.dir === 'desc' ? '<' : '>');
   const cast = sql.raw(KEYSET_CAST[sort.field]);
-  let query = db
-    .selectFrom('predictions')
-    .select([
-      'id',
-      'created_at',
-      sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
-        'created_at_us',
-      ),
-      'model_id',
-      'kind',
-      'verdict',
-      'probability',
-      'category',
-      'risk_score',
-      'src_ip',
-      'dst_ip',
-      'src_port',
-      'dst_port',
-      'protocol',
-      'source',
-      'top_features',
-      'record',
-    ])
-    .where(filterPredictions(filters));
+  let query = db.selectFrom('predictions').select(PREDICTION_ROW_SELECTION).where(filterPredictions(filters));
   if (after) {
     query = query.where(
       sql<SqlBool>`(${column}, predictions.id) ${op} (cast(${after.value} as ${cast}), cast(${after.id} as bigint))`,
