@@ -121,17 +121,25 @@ public class BatchingScoringFunction extends RichAsyncFunction<FlowRecord, Score
     send(batch, 1);
   }
 
+  /**
+   * Sends a batch; never throws. It also runs on the timer thread, where an exception would vanish
+   * into the executor and leave the batch's records unanswered, so any failure fails their futures.
+   */
   private void send(List<Pending> batch, int attempt) {
-    List<FlowRecord> records = new ArrayList<>(batch.size());
-    for (Pending p : batch) records.add(p.record);
-    batches.inc();
-    client.score(records).whenComplete((outcome, error) -> {
-      try {
-        handle(batch, attempt, error != null ? new ScoringApiClient.Retryable(String.valueOf(error), 0L) : outcome);
-      } catch (RuntimeException e) {
-        failAll(batch, e);
-      }
-    });
+    try {
+      List<FlowRecord> records = new ArrayList<>(batch.size());
+      for (Pending p : batch) records.add(p.record);
+      batches.inc();
+      client.score(records).whenComplete((outcome, error) -> {
+        try {
+          handle(batch, attempt, error != null ? new ScoringApiClient.Retryable(String.valueOf(error), 0L) : outcome);
+        } catch (RuntimeException e) {
+          failAll(batch, e);
+        }
+      });
+    } catch (RuntimeException e) {
+      failAll(batch, e);
+    }
   }
 
   private void handle(List<Pending> batch, int attempt, ScoringApiClient.Outcome outcome) {

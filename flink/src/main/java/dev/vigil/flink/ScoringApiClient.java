@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,7 +85,11 @@ public final class ScoringApiClient {
         .header("authorization", authorization)
         .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody(records)))
         .build();
+    // orTimeout as well as the request's own timeout: the answer must come even if the client's
+    // connection handling stalls, since a future that never completes strands its records until the
+    // async operator's much longer timeout fails the whole job.
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .orTimeout(requestTimeout.toMillis() + 2_000, TimeUnit.MILLISECONDS)
         .handle((response, error) -> {
           if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -129,7 +130,18 @@ class VigilFlowJobTest {
         assertTrue(r.key().startsWith("kafka:" + topics.get(0) + ":"), r::key);
         byUid.put(v.path("flowId").asText(), v);
       }
-      assertEquals(valid, byUid.keySet());
+      if (!byUid.keySet().equals(valid)) {
+        // Say what is missing and what the job, the dead letters and the server said, so a failure in
+        // CI can be read from its log alone.
+        Set<String> missing = new TreeSet<>(valid);
+        missing.removeAll(byUid.keySet());
+        Set<String> unexpected = new TreeSet<>(byUid.keySet());
+        unexpected.removeAll(valid);
+        throw new AssertionError("verdicts after " + WAIT.toSeconds() + " s: " + byUid.size() + " of " + valid.size()
+            + "; missing " + missing + "; unexpected " + unexpected + "; job " + job.getJobStatus().get()
+            + "; dead letters " + dlq.stream().map(ConsumerRecord::value).toList()
+            + "; server output:\n" + vigil.recentOutput());
+      }
       assertEquals(valid.size(), verdicts.size(), "no duplicates without a failure");
       JsonNode probe = byUid.get("Cscan7");
       assertEquals("10.66.6.6", probe.path("srcIp").asText());

@@ -32,12 +32,22 @@ public final class VigilServer {
   public final String apiKey;
   private final Process process;
   private final Path dataDir;
+  /** The server's last 40 lines of output (LOG_LEVEL=warn: its warnings and errors). */
+  private final Deque<String> tail;
 
-  private VigilServer(String url, String apiKey, Process process, Path dataDir) {
+  private VigilServer(String url, String apiKey, Process process, Path dataDir, Deque<String> tail) {
     this.url = url;
     this.apiKey = apiKey;
     this.process = process;
     this.dataDir = dataDir;
+    this.tail = tail;
+  }
+
+  /** What the server printed last, for a failing test's message. */
+  public String recentOutput() {
+    synchronized (tail) {
+      return tail.isEmpty() ? "(nothing)" : String.join("\n", tail);
+    }
   }
 
   /** The shared server; skips (locally) or fails (CI=true) the calling test when it cannot start. */
@@ -92,7 +102,7 @@ public final class VigilServer {
     reader.start();
     VigilServer vigil;
     try {
-      vigil = new VigilServer(url.get(300, TimeUnit.SECONDS), apiKey, server, dataDir);
+      vigil = new VigilServer(url.get(300, TimeUnit.SECONDS), apiKey, server, dataDir, tail);
     } catch (Exception e) {
       server.destroyForcibly();
       synchronized (tail) {
