@@ -132,6 +132,31 @@ describeEachEngine('batch files: validation before the job, bad rows inside it',
     }
   });
 
+  it('answers 413 for a small gzip file that expands past the content limit (a gzip bomb)', async () => {
+    const [header, row] = syntheticCsv(1, 3).trim().split('\n');
+    const content = `${header}\n${`${row}\n`.repeat(Math.ceil((2 * LIMIT) / row.length))}`;
+    const bomb = gzipSync(content);
+    expect(bomb.length).toBeLessThan(LIMIT / 10);
+    const limited = await buildTestApp(store, { uploadLimit: LIMIT, uploadContentLimit: LIMIT, dataDir });
+    try {
+      const before = await uploads();
+      const res = await upload({}, bomb, limited);
+      expect(res.statusCode, res.body).toBe(413);
+      expect(res.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', path: 'file' });
+      expect(res.json().error.message).toMatch(/larger than the limit of 1048576 bytes .* once decompressed/);
+      expect([...(await uploads())].filter((f) => !before.has(f))).toEqual([]);
+      // The same rows below the limit are accepted.
+      const fine = await upload(
+        {},
+        gzipSync(content.slice(0, content.indexOf('\n', LIMIT / 2) + 1)),
+        limited,
+      );
+      expect(fine.statusCode, fine.body).toBe(201);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('counts ragged rows as bad rows with their row number, not as a failure', async () => {
     const rows = syntheticRows(50, 4).map((r) => r.join(','));
     rows[2] = rows[2].split(',').slice(0, -1).join(',');

@@ -52,6 +52,13 @@ const envSchema = z.object({
     .min(1024)
     .max(2 ** 40)
     .default(2 ** 30),
+  /** Largest content of a batch file once gunzipped, bytes (default 16 GiB): stops gzip bombs. */
+  VIGIL_UPLOAD_CONTENT_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 44)
+    .default(2 ** 34),
   /** Run background jobs (batches) inside the API process; false when `vigil worker` processes do. */
   VIGIL_WORKER_IN_PROCESS: bool.default(true),
   // Streaming (issue #6): `vigil stream`, the HTTP ingest endpoint and the embedded demo stream.
@@ -111,6 +118,8 @@ export type AppConfig = Readonly<{
   modelPollMs: number;
   /** Largest batch upload, bytes (issue #4). */
   uploadLimit: number;
+  /** VIGIL_UPLOAD_CONTENT_LIMIT: most bytes a batch file may hold once decompressed. */
+  uploadContentLimit: number;
   /** Whether the API process runs background jobs itself (issue #4). */
   workerInProcess: boolean;
   /** Streaming (issue #6). */
@@ -191,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: e.VIGIL_SECURE_COOKIES,
     modelPollMs: e.VIGIL_MODEL_POLL_MS,
     uploadLimit: e.VIGIL_UPLOAD_LIMIT,
+    uploadContentLimit: e.VIGIL_UPLOAD_CONTENT_LIMIT,
     workerInProcess: e.VIGIL_WORKER_IN_PROCESS,
     stream: Object.freeze({
       demo: e.VIGIL_DEMO_STREAM,

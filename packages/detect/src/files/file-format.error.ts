@@ -14,7 +14,8 @@ export type FileFormatErrorCode =
   | 'missing-columns'
   | 'duplicate-column'
   | 'no-url-column'
-  | 'bad-zeek-header';
+  | 'bad-zeek-header'
+  | 'content-too-large';
 
 /** Where in a file a problem is, as far as it is known. */
 export interface FileFormatErrorDetails {

@@ -42,6 +42,11 @@ export interface InspectBatchFileOptions {
   readonly schema?: string;
   readonly urlColumn?: string;
   readonly signal?: AbortSignal;
+  /**
+   * Most bytes of content (after gunzip) accepted: the upload limit bounds the file as sent, this
+   * bounds what a gzip file expands to (a "gzip bomb" of a few MB can expand to terabytes).
+   */
+  readonly maxContentBytes?: number;
 }
 
 /** The file's content as a byte stream, gunzipped when it starts with gzip's magic number. */
@@ -164,6 +169,14 @@ export async function inspectBatchFile(
       }
       offset += body.length;
       tail = chunk.subarray(complete);
+      if (options.maxContentBytes !== undefined && offset > options.maxContentBytes) {
+        throw new FileFormatError(
+          'content-too-large',
+          `the file's content is larger than the limit of ${options.maxContentBytes} bytes ` +
+            `(VIGIL_UPLOAD_CONTENT_LIMIT)${gzip ? ' once decompressed' : ''}; split it into smaller files`,
+          { offset: options.maxContentBytes },
+        );
+      }
     }
   } catch (err) {
     stream.destroy();

@@ -26,6 +26,7 @@ export const batchesRoutes: FastifyPluginAsyncZod = async (app) => {
     jobs: app.jobs,
     activeModels: app.activeModels,
     clock: app.clock,
+    contentLimit: app.config.uploadContentLimit,
   });
   const audit = (
     request: { principal: Parameters<typeof principalName>[0]; ip: string },

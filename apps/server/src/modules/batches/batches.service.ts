@@ -27,6 +27,8 @@ export interface BatchesDeps {
   jobs: JobQueue;
   activeModels: ActiveModels;
   clock: () => Date;
+  /** Most bytes a file may hold once decompressed (VIGIL_UPLOAD_CONTENT_LIMIT); none when unset. */
+  contentLimit?: number;
 }
 
 // Problems with how the file maps onto a model are 422; problems with the bytes themselves 400.
@@ -37,9 +39,15 @@ const MAPPING: ReadonlySet<FileFormatErrorCode> = new Set([
   'no-url-column',
 ]);
 
-/** A FileFormatError as the API reports it: 400 for the content, 422 for the header mapping. */
+/** A FileFormatError as the API reports it: 400 for the content, 422 for the header mapping, 413 for its size. */
 export function fileError(err: FileFormatError): AppError {
-  return new AppError(MAPPING.has(err.code) ? 'SCHEMA_MISMATCH' : 'VALIDATION_FAILED', err.message, {
+  const code =
+    err.code === 'content-too-large'
+      ? 'PAYLOAD_TOO_LARGE'
+      : MAPPING.has(err.code)
+        ? 'SCHEMA_MISMATCH'
+        : 'VALIDATION_FAILED';
+  return new AppError(code, err.message, {
     path: 'file',
     reason: err.code,
     ...err.details,
@@ -90,7 +98,11 @@ export class BatchesService {
     try {
       const { schema, urlColumn } = upload.fields;
       try {
-        file = await inspectBatchFile(upload.path, { schema, urlColumn });
+        file = await inspectBatchFile(upload.path, {
+          schema,
+          urlColumn,
+          maxContentBytes: this.deps.contentLimit,
+        });
       } catch (err) {
         throw err instanceof FileFormatError ? fileError(err) : err;
       }
