@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JobAbortError } from '../src/jobs/job-queue.js';
+import { decodeChunk } from '../src/modules/batches/batch-chunks.js';
 import { processBatch } from '../src/modules/batches/batch-processor.js';
+import { selectChunks } from '../src/modules/batches/batch-results.repo.js';
 import {
   multipart,
   promote,
@@ -44,6 +46,13 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
   const post = (id: number, action: 'cancel' | 'retry') =>
     idle.inject({ method: 'POST', url: `/api/v1/batches/${id}/${action}`, headers: analyst });
   const stored = (id: number, db = store.db) => storedResults(db, id);
+  /** The batch's attack rows, from its packed results. */
+  const storedAttacks = async (id: number) => {
+    const rows: number[] = [];
+    for (const c of await selectChunks(store.db, id, 0, 1000))
+      for (const r of decodeChunk(c)) if (r.verdict === 'attack') rows.push(r.row);
+    return rows;
+  };
 
   /**
    * Runs the batch handler as a worker would, with a signal aborted (for `reason`) when the clock
@@ -164,6 +173,51 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
     await run(id);
     expect(await get(id)).toMatchObject({ state: 'done', rowsDone: 3500 });
     expect(await stored(id)).toEqual({ n: 3500, rows: 3500, lo: 1, hi: 3500 });
+  });
+
+  it("writes a done batch's alerts to history after it, resuming after a stop without doubling one", async () => {
+    const id = await upload(idle, 3000, 8);
+    // Clock reads: 1 starts the run, 2–4 commit the three chunks, 5 marks it done, 6 and on are the
+    // history copies, one a chunk: the stop lands after the second chunk's alerts are in history.
+    await run(id, 7, 'shutdown');
+    const midway = await get(id);
+    expect(midway).toMatchObject({ state: 'done', rowsDone: 3000 });
+    expect(midway.history.state).toBe('pending');
+    await stored(id); // every attack row has one alert, in history or waiting in its chunk
+    const attackRows = (await storedAttacks(id)).length;
+    expect(midway.history.rows).toBeGreaterThan(0);
+    expect(midway.history.rows).toBeLessThan(attackRows);
+
+    // The results already carry every alert's explanation, from history or from the chunk.
+    const results = await idle.inject({
+      method: 'GET',
+      url: `/api/v1/batches/${id}/results?format=ndjson`,
+      headers: analyst,
+    });
+    const lines = results.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3000);
+    const alerts = lines.filter((l) => l.verdict === 'attack');
+    expect(alerts).toHaveLength(attackRows);
+    expect(alerts.every((a) => a.topFeatures.length > 0 && a.record.syn_count !== undefined)).toBe(true);
+    expect(alerts.filter((a) => a.id !== null)).toHaveLength(midway.history.rows);
+
+    // The job runs again (as after a crash or shutdown) and finishes the history only.
+    await run(id);
+    const end = await get(id);
+    expect(end.history).toEqual({ state: 'written', rows: attackRows });
+    await stored(id);
+    const history = await idle.inject({
+      method: 'GET',
+      url: `/api/v1/predictions?batchId=${id}&limit=1`,
+      headers: analyst,
+    });
+    expect(history.json().items[0]).toMatchObject({ source: `batch:${id}`, verdict: 'attack' });
+    const counted = await sql<{ n: number }>`
+      select count(*)::int as n from predictions where batch_id = ${id}`.execute(store.db);
+    expect(counted.rows[0].n).toBe(attackRows);
   });
 
   it('fails a batch with a clear message when its model is gone, and lists batches newest first', async () => {

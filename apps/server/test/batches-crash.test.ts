@@ -98,8 +98,10 @@ describeEachQueue(
       const id = Number(batch.id);
       const progress = async () =>
         (
-          await sql<{ state: string; rows_done: number; run_start_rows: number }>`
-            select state, rows_done::int, run_start_rows::int from batches where id = ${id}`.execute(store.db)
+          await sql<{ state: string; rows_done: number; run_start_rows: number; history_state: string }>`
+            select state, rows_done::int, run_start_rows::int, history_state from batches where id = ${id}`.execute(
+            store.db,
+          )
         ).rows[0];
 
       const env = {
@@ -127,7 +129,10 @@ describeEachQueue(
       workers.push(second);
       await waitFor(
         () => `the batch to finish; the second worker printed:\n${second.output.join('')}`,
-        async () => (await progress()).state === 'done',
+        async () => {
+          const p = await progress();
+          return p.state === 'done' && p.history_state === 'written';
+        },
         120_000,
       );
       const end = await progress();

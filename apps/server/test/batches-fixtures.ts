@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/database.js';
 import { decodeChunk } from '../src/modules/batches/batch-chunks.js';
+import { decodeChunkHistory } from '../src/modules/batches/batch-history.js';
 import { selectChunks } from '../src/modules/batches/batch-results.repo.js';
 
 /** A multipart/form-data body as a browser or curl sends it. */
@@ -222,7 +223,7 @@ export async function promote(
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
 }
 
-/** Polls a batch until it is in one of `states`. */
+/** Polls a batch until it is in one of `states` (for 'done': with its alerts written to history). */
 export async function waitForBatch(
   app: FastifyInstance,
   headers: Record<string, string>,
@@ -234,7 +235,8 @@ export async function waitForBatch(
   for (;;) {
     const res = await app.inject({ method: 'GET', url: `/api/v1/batches/${id}`, headers });
     const body = res.json();
-    if (states.includes(body.state)) return body;
+    if (states.includes(body.state) && !(body.state === 'done' && body.history?.state === 'pending'))
+      return body;
     if (Date.now() > deadline) throw new Error(`batch ${id} stuck: ${res.body}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -242,7 +244,8 @@ export async function waitForBatch(
 
 /**
  * A batch's stored results: `n` results, `rows` distinct row numbers, lowest and highest row.
- * Throws when history's alerts for the batch are not exactly its attack rows, once each.
+ * Throws unless every attack row has exactly one alert, either in history or still waiting in its
+ * chunk (batch-history.ts), and no other row has one.
  */
 export async function storedResults(
   db: Db,
@@ -250,6 +253,7 @@ export async function storedResults(
 ): Promise<{ n: number; rows: number; lo: number | null; hi: number | null }> {
   const rows: number[] = [];
   const attacks: number[] = [];
+  const pending: number[] = [];
   let after = 0;
   for (;;) {
     const chunks = await selectChunks(db, id, after, 50);
@@ -258,6 +262,7 @@ export async function storedResults(
         rows.push(r.row);
         if (r.verdict === 'attack') attacks.push(r.row);
       }
+      for (const a of decodeChunkHistory(c.history)) pending.push(a[0]);
       after = Number(c.first_row);
     }
     if (chunks.length < 50) break;
@@ -266,8 +271,11 @@ export async function storedResults(
     await sql<{ batch_row: number }>`
       select batch_row from predictions where batch_id = ${id} order by batch_row`.execute(db)
   ).rows.map((r) => r.batch_row);
-  if (alerts.join() !== attacks.join()) {
-    throw new Error(`batch ${id}: ${alerts.length} alerts in history for ${attacks.length} attack rows`);
+  const all = [...alerts, ...pending].sort((a, b) => a - b);
+  if (all.join() !== attacks.join()) {
+    throw new Error(
+      `batch ${id}: ${alerts.length} alerts in history and ${pending.length} waiting for ${attacks.length} attack rows`,
+    );
   }
   return {
     n: rows.length,

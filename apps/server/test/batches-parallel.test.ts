@@ -8,10 +8,10 @@ import { decodeChunk } from '../src/modules/batches/batch-chunks.js';
 import { inspectBatchFile } from '../src/modules/batches/batch-file-inspect.js';
 import { scanRowRanges } from '../src/modules/batches/batch-file-ranges.js';
 import { readBatchRows } from '../src/modules/batches/batch-file-rows.js';
+import { decodeChunkHistory } from '../src/modules/batches/batch-history.js';
 import { scoreInParallel } from '../src/modules/batches/batch-parallel.js';
 import { flowBatchScorer } from '../src/modules/batches/batch-scorer.js';
 import type { ActiveModel } from '../src/modules/models/active-models.js';
-import { jsonForStore } from '../src/modules/scoring/scoring.repo.js';
 import { SYNTHETIC_HEADER, syntheticBatchModel, syntheticRows } from './batches-fixtures.js';
 
 // The worker threads run the built dist (like batches-crash.test.ts): `npx tsc -b` first.
@@ -87,7 +87,7 @@ describe('batch files scored in worker threads', () => {
     const batch = { id: 1, kind: 'synthetic-flows' };
     const sequential: ScoredChunk[] = [];
     for await (const c of readBatchRows(f.path, f.inspection, { skipRows: 1234, chunkRows: 1000 }))
-      sequential.push(scoreChunk(batch, scorer, c, new Date(0)));
+      sequential.push(scoreChunk(batch, scorer, c));
     const threads: ScoredChunk[] = [];
     for await (const c of scoreInParallel({
       path: f.path,
@@ -118,13 +118,7 @@ describe('batch files scored in worker threads', () => {
         ].map((r) => [r.row, r.verdict, r.probability, r.srcIp, r.dstIp]),
       ),
       bad: chunks.flatMap((c) => c.bad),
-      alerts: chunks.flatMap((c) =>
-        c.alerts.map((a) => [
-          a.batchRow,
-          a.topFeaturesJson ?? jsonForStore(a.topFeatures),
-          a.recordJson ?? jsonForStore(a.record),
-        ]),
-      ),
+      alerts: chunks.flatMap((c) => decodeChunkHistory(c.history)),
     });
     const a = flat(sequential);
     expect(a.rows).toHaveLength(6000 - 1234 - a.bad.length);

@@ -8,6 +8,7 @@ import * as stream from './migrations/0004-stream.js';
 import * as url from './migrations/0005-url.js';
 import * as batchChunks from './migrations/0006-batch-chunks.js';
 import * as scans from './migrations/0007-scans.js';
+import * as batchHistory from './migrations/0008-batch-history.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 import { lockEmbeddedStore } from './store-lock.js';
@@ -90,6 +91,7 @@ const migrations: Record<string, Migration> = {
   '0005-url': url,
   '0006-batch-chunks': batchChunks,
   '0007-scans': scans,
+  '0008-batch-history': batchHistory,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -136,6 +136,8 @@ export type JobRowState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
 export type BatchState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 /** An uploaded file scored in the background (0003-batches); `format` is its FileInspection. */
+export type BatchHistoryState = 'pending' | 'written' | 'off';
+
 export interface BatchesTable {
   id: Generated<number>;
   name: string;
@@ -158,6 +160,10 @@ export interface BatchesTable {
   finished_at: Timestamp | null;
   run_started_at: Timestamp | null;
   run_start_rows: ColumnType<number, number | undefined, number>;
+  /** Where the batch's alerts are (0008): still in its chunks, in `predictions`, or not kept. */
+  history_state: ColumnType<BatchHistoryState, BatchHistoryState | undefined, BatchHistoryState>;
+  /** Alerts written to `predictions` so far. */
+  history_rows: ColumnType<number, number | undefined, number>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -180,6 +186,8 @@ export interface BatchResultChunksTable {
   /** JSON of the per-row tuple columns. */
   tuples: string;
   aggregates: JSONColumnType<Record<string, unknown>, string, string>;
+  /** The chunk's alerts waiting for `predictions` (JSON, see batch-history.ts); null once written or if none. */
+  history: string | null;
 }
 
 export type ScanState = 'queued' | 'running' | 'done' | 'failed';

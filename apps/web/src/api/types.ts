@@ -187,6 +187,8 @@ export interface Batch {
   rowsPerSecond: number | null;
   etaSeconds: number | null;
   modelId: string | null;
+  /** The batch's alerts in prediction history: written once the batch is done. */
+  history: { state: 'pending' | 'written' | 'off'; rows: number };
   error: string | null;
   createdBy: string;
   createdAt: string;

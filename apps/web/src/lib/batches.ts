@@ -21,5 +21,7 @@ export function progressText(b: Batch): string {
   if (b.state === 'running' && b.rowsPerSecond)
     parts.push(`${b.rowsPerSecond.toLocaleString('en-GB')} rows/s`);
   if (b.state === 'running' && b.etaSeconds !== null) parts.push(`about ${formatEta(b.etaSeconds)} left`);
+  if (b.state === 'done' && b.history?.state === 'pending')
+    parts.push(`adding alerts to history (${b.history.rows.toLocaleString('en-GB')} so far)`);
   return parts.join(' · ');
 }

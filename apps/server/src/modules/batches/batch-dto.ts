@@ -1,6 +1,6 @@
 import type { FileInspection } from '@vigil/detect';
 import { z } from 'zod';
-import type { BatchState } from '../../db/schema.js';
+import type { BatchHistoryState, BatchState } from '../../db/schema.js';
 import type { BatchRow } from './batches.repo.js';
 
 /** A batch as the API shows it: state, progress (rows/s, ETA) and counts. */
@@ -20,6 +20,11 @@ export interface BatchDto {
   rowsPerSecond: number | null;
   etaSeconds: number | null;
   modelId: string | null;
+  /**
+   * The batch's alerts in prediction history: written once the batch is done ('pending' until
+   * then, and for a moment after), or 'off' (VIGIL_HISTORY=none); `rows` alerts written so far.
+   */
+  history: { state: BatchHistoryState; rows: number };
   error: string | null;
   createdBy: string;
   createdAt: string;
@@ -62,6 +67,7 @@ export function toBatchDto(row: BatchRow, now: Date): BatchDto {
     rowsPerSecond: rate,
     etaSeconds: row.state === 'done' ? 0 : eta,
     modelId: row.model_id,
+    history: { state: row.history_state, rows: Number(row.history_rows) },
     error: row.error,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
@@ -93,6 +99,16 @@ export const batchSchema = z.object({
   rowsPerSecond: z.number().nullable(),
   etaSeconds: z.number().nullable(),
   modelId: z.string().nullable(),
+  history: z
+    .object({
+      state: z.enum(['pending', 'written', 'off']),
+      rows: z.number().int().describe('Alerts written to prediction history so far'),
+    })
+    .describe(
+      "The batch's alerts in prediction history (tagged batch:<id>): written once the batch is done, " +
+        "so 'pending' lasts a moment past 'done' (and stays while a cancelled or failed batch waits for a " +
+        "retry); 'off' when the server keeps no history",
+    ),
   error: z.string().nullable(),
   createdBy: z.string(),
   createdAt: z.string(),

@@ -6,8 +6,9 @@ import { JobAbortError, type JobContext } from '../../jobs/job-queue.js';
 import type { ActiveModels } from '../models/active-models.js';
 import { type ScoredChunk, scoreChunk } from './batch-chunk-scoring.js';
 import { readBatchRows } from './batch-file-rows.js';
+import { writeBatchHistory } from './batch-history.js';
 import { scoreInParallel } from './batch-parallel.js';
-import { insertBatchPredictions, insertChunk, selectStoredEnd } from './batch-results.repo.js';
+import { insertChunk, selectStoredEnd } from './batch-results.repo.js';
 import { type BatchScorer, resolveBatchScorer } from './batch-scorer.js';
 import {
   BAD_ROWS_REPORTED,
@@ -36,15 +37,16 @@ export interface BatchProcessorDeps {
   scoreWorkers?: number;
   /**
    * History of a batch = its alerts (verdict attack) in `predictions`, tagged with the batch and
-   * row, unless history is 'none'; every row's result is in the batch's chunks either way.
+   * row, unless history is 'none'; every row's result is in the batch's chunks either way. The
+   * alerts are written once the batch is done (batch-history.ts), in the same job run.
    */
   history?: 'all' | 'alerts' | 'none';
 }
 
 /**
  * The `batch.process` job: scores a batch's file from its checkpoint to the end. Each chunk's
- * packed results (batch_result_chunks), its alerts (predictions, tagged with the batch and row) and
- * the new checkpoint (rows done, bad rows) commit in one transaction, after a
+ * packed results and its alerts awaiting history (batch_result_chunks) and the new checkpoint (rows
+ * done, bad rows) commit in one transaction, after a
  * locked look at the batch's state, so a cancelled batch stops at its next chunk and a crash
  * resumes exactly after the last commit (a chunk commits only when it starts right after the
  * last stored chunk, under the batch's row lock).
@@ -58,6 +60,11 @@ export async function processBatch(
 ): Promise<void> {
   const { db, models, clock } = deps;
   const initial = await selectBatch(db, batchId);
+  if (initial?.state === 'done' && initial.history_state === 'pending') {
+    // Scored before a crash or shutdown, its alerts not all in history yet: finish that.
+    await writeBatchHistory(db, { id: batchId, kind: initial.kind }, ctx.signal, clock);
+    return;
+  }
   if (!initial || !RUNNABLE.includes(initial.state)) return;
 
   let scorer: BatchScorer;
@@ -69,7 +76,7 @@ export async function processBatch(
     await finishBatch(db, batchId, 'failed', RUNNABLE, clock(), { error: err.message });
     return;
   }
-  const batch = await markRunning(db, batchId, scorer.model.id, clock());
+  const batch = await markRunning(db, batchId, scorer.model.id, clock(), deps.history !== 'none');
   if (!batch) return;
 
   // The checkpoint commits with the chunks; should it ever lag them, resume after the stored rows.
@@ -83,8 +90,7 @@ export async function processBatch(
     const now = clock();
     if (ctx.signal.aborted) return false;
     const { packed, bad } = scored;
-    const alerts = deps.history === 'none' ? [] : scored.alerts;
-    for (const a of alerts) a.createdAt = now;
+    const history = deps.history === 'none' ? null : scored.history;
     const reported = badRows.length < BAD_ROWS_REPORTED && bad.length > 0;
     if (reported) badRows.push(...bad.slice(0, BAD_ROWS_REPORTED - badRows.length));
     const done = rowsDone + packed.rowCount;
@@ -93,8 +99,7 @@ export async function processBatch(
       // Under the batch's lock, a chunk is stored only right after the last one: a run that lost
       // its lease to another stops here instead of storing rows twice.
       if ((await selectStoredEnd(trx, batchId)) !== packed.firstRow - 1) return false;
-      await insertChunk(trx, batchId, scorer.model.id, now, packed);
-      await insertBatchPredictions(trx, alerts);
+      await insertChunk(trx, batchId, scorer.model.id, now, packed, history);
       await saveCheckpoint(trx, batchId, {
         rowsDone: done,
         rowsBad: rowsBad + bad.length,
@@ -144,7 +149,7 @@ export async function processBatch(
         signal: ctx.signal,
       });
       for await (const chunk of chunks) {
-        const scored = scoreChunk(batch, scorer, chunk, new Date(0), deps.history !== 'none');
+        const scored = scoreChunk(batch, scorer, chunk, deps.history !== 'none');
         if (!(await commit(scored))) return await halt();
       }
     }
@@ -175,6 +180,9 @@ export async function processBatch(
   if (await finishBatch(db, batchId, 'done', ['running'], clock(), { rowsTotal: rowsDone })) {
     // Results are in the store; the upload is not needed any more.
     await rm(batch.file_path, { force: true });
+    // The batch is done for its users; its alerts follow into history in the same job run.
+    if (deps.history !== 'none')
+      await writeBatchHistory(db, { id: batchId, kind: batch.kind }, ctx.signal, clock);
   }
 }
 

@@ -18,6 +18,7 @@ import {
 } from '../predictions/predictions-query.service.js';
 import { decodeChunk } from './batch-chunks.js';
 import { toBatchDto } from './batch-dto.js';
+import { decodeChunkHistory } from './batch-history.js';
 import { selectBatchAlerts, selectChunks } from './batch-results.repo.js';
 import { FINAL } from './batches.repo.js';
 import type { BatchesService } from './batches.service.js';
@@ -44,10 +45,36 @@ async function* resultPages(db: Db, batchId: number, kind: string): AsyncGenerat
     if (!chunk) return;
     const first = Number(chunk.first_row);
     after = first;
-    const alerts = new Map<number, RowDto>();
-    for (const a of await selectBatchAlerts(db, batchId, first, first + chunk.row_count - 1))
-      alerts.set(a.batch_row, { row: a.batch_row, ...toPredictionDto(a) });
     const createdAt = chunk.created_at.toISOString();
+    const alerts = new Map<number, RowDto>();
+    if (chunk.history !== null) {
+      // Not in history yet (the batch finished a moment ago): the chunk still holds its alerts.
+      for (const a of decodeChunkHistory(chunk.history)) {
+        const [row, verdict, probability, category, riskScore, srcIp, dstIp, srcPort, dstPort, protocol] = a;
+        alerts.set(row, {
+          row,
+          id: null,
+          createdAt,
+          modelId: chunk.model_id,
+          kind,
+          verdict: verdict as RowDto['verdict'],
+          probability,
+          category,
+          riskScore,
+          srcIp,
+          dstIp,
+          srcPort,
+          dstPort,
+          protocol,
+          source,
+          topFeatures: a[10] as RowDto['topFeatures'],
+          record: a[11],
+        });
+      }
+    } else {
+      for (const a of await selectBatchAlerts(db, batchId, first, first + chunk.row_count - 1))
+        alerts.set(a.batch_row, { row: a.batch_row, ...toPredictionDto(a) });
+    }
     let page: RowDto[] = [];
     for (const r of decodeChunk(chunk)) {
       page.push(
@@ -157,7 +184,8 @@ export const batchResultsRoutes: FastifyPluginAsyncZod<{
       config: { auth: VIEWERS },
       schema: {
         tags: ['batches'],
-        summary: 'Server-sent events: `progress` (the batch) every 500 ms, then `end` at a final state',
+        summary:
+          'Server-sent events: `progress` (the batch) every 500 ms, then `end` at a final state (for done: once its alerts are in history)',
         params: idParams,
       },
     },
@@ -188,7 +216,8 @@ export const batchResultsRoutes: FastifyPluginAsyncZod<{
         while (open) {
           const dto = toBatchDto(batch, app.clock());
           send('progress', dto);
-          if (FINAL.includes(batch.state)) {
+          // A done batch's alerts go into history right after it: the stream follows them too.
+          if (FINAL.includes(batch.state) && !(batch.state === 'done' && batch.history_state === 'pending')) {
             send('end', dto);
             break;
           }

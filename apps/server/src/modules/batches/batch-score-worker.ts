@@ -4,7 +4,6 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCsvReader, createRecordMapper, FileFormatError, type FileInspection } from '@vigil/detect';
 import { compileEnsemble, ensembleFromDocument, type ModelDocument } from '@vigil/ml';
-import { jsonForStore } from '../scoring/scoring.repo.js';
 import { scoreChunk } from './batch-chunk-scoring.js';
 import type { RowRange } from './batch-file-ranges.js';
 import { flowBatchScorer } from './batch-scorer.js';
@@ -60,7 +59,7 @@ function score(task: ScoreTask) {
   if (items.length !== task.rows) {
     throw new Error(`rows ${task.firstRow}+: read ${items.length} rows where the scan counted ${task.rows}`);
   }
-  return scoreChunk(data.batch, scorer, { firstRow: task.firstRow, items, lines }, new Date(0), data.alerts);
+  return scoreChunk(data.batch, scorer, { firstRow: task.firstRow, items, lines }, data.alerts);
 }
 
 parentPort!.on('message', (task: ScoreTask | null) => {
@@ -70,16 +69,8 @@ parentPort!.on('message', (task: ScoreTask | null) => {
     return;
   }
   try {
-    const result = score(task);
-    // Alerts travel with their record and top features as JSON text: a string is copied at once,
-    // an object graph is cloned key by key (and the main thread would serialise it anyway).
-    for (const a of result.alerts) {
-      a.recordJson = jsonForStore(a.record);
-      a.topFeaturesJson = a.topFeatures.length === 0 ? '[]' : jsonForStore(a.topFeatures);
-      a.record = null;
-      a.topFeatures = [];
-    }
-    parentPort!.postMessage({ seq: task.seq, result });
+    // The alerts travel as one JSON string (ScoredChunk.history), copied at once.
+    parentPort!.postMessage({ seq: task.seq, result: score(task) });
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({

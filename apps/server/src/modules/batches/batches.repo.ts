@@ -68,14 +68,21 @@ export async function setJob(db: Db, id: number, jobId: string, runs: number): P
 
 /**
  * Moves a runnable batch to `running` for a new run: notes when it started and from which row (for
- * rows/s) and the model. Returns the row, or undefined when the batch is no longer runnable.
+ * rows/s), the model, and whether its alerts go to history. Returns the row, or undefined when the batch is no longer runnable.
  */
-export function markRunning(db: Db, id: number, modelId: string, now: Date): Promise<BatchRow | undefined> {
+export function markRunning(
+  db: Db,
+  id: number,
+  modelId: string,
+  now: Date,
+  history: boolean,
+): Promise<BatchRow | undefined> {
   return db
     .updateTable('batches')
     .set({
       state: 'running',
       model_id: modelId,
+      history_state: history ? 'pending' : 'off',
       error: null,
       started_at: sql`coalesce(started_at, ${now})`,
       run_started_at: now,
