@@ -167,4 +167,51 @@ describeKafka('Kafka stream: consumer group → score → store, verdicts topic,
     expect(a.service.stats.flows).toBeGreaterThan(1500);
     for (const p of await groupPosition(kafka, groupId, topic)) expect(p.committed).toBe(p.end);
   });
+
+  it('splits the verdicts of a message with thousands of records into messages the broker accepts', async () => {
+    const topic = uniqueName('vigil-flows-big');
+    const out = `${topic}.verdicts`;
+    const groupId = uniqueName('vigil-stream');
+    await createTopics(kafka, [
+      { topic, numPartitions: 1 },
+      { topic: out, numPartitions: 1 },
+    ]);
+    // One message of 2,500 records, mostly attacks (explained): its verdicts are ~1.5 MB of JSON,
+    // over the broker's 1 MiB max.message.bytes in one array. Before the split, the sink's write
+    // was refused and the stream retried the batch forever.
+    const sim = createTrafficSimulator({ seed: 23, attackShare: 0.9 });
+    const records = Array.from({ length: 2500 }, () => sim.next().record);
+    const input = JSON.stringify(records);
+    expect(input.length).toBeLessThan(1_000_000);
+    await produce(kafka, topic, [input]);
+
+    const source = createKafkaSource({ kafka, topics: [topic], groupId, fromBeginning: true, batchSize: 50 });
+    const sink = await createKafkaSink({
+      kafka,
+      outputTopic: out,
+      dlqTopic: undefined,
+      deadLettersToTopic: false,
+    });
+    const running = app.streams.start(source, { sinks: [sink] });
+    await until(() => running.service.stats.flows >= 2500);
+    const stats = await running.stop();
+    expect(stats).toMatchObject({ flows: 2500, retries: 0 });
+
+    const verdicts = await readTopic(kafka, out);
+    try {
+      expect(await verdicts.until(() => verdicts.messages.length >= 2)).toBe(true);
+      const total = verdicts.messages.reduce((n, m) => n + m.value.length, 0);
+      expect(total).toBeGreaterThan(1_100_000);
+      const keys = verdicts.messages.flatMap((m) =>
+        (JSON.parse(m.value) as VerdictMessage[]).map((v) => v.key),
+      );
+      expect(keys).toHaveLength(2500);
+      // The parts are produced concurrently (as all of a batch's requests are): any order, each once.
+      expect([...keys].sort()).toEqual(
+        Array.from({ length: 2500 }, (_, i) => `kafka:${topic}:0:0#${i}`).sort(),
+      );
+    } finally {
+      await verdicts.close();
+    }
+  });
 });

@@ -15,6 +15,14 @@ export interface KafkaSinkOptions {
 
 const MAX_REQUEST_BYTES = 512 * 1024;
 
+/**
+ * Longest verdict message, in UTF-16 code units: at most 900 KB of UTF-8 even if every character
+ * took three bytes, below the broker's default max.message.bytes (1 MiB). An input message with
+ * thousands of records would otherwise give a verdict array the broker refuses, and the stream
+ * would retry that batch forever.
+ */
+export const MAX_VERDICT_MESSAGE_CHARS = 300_000;
+
 /** One verdict as written to the output topic. */
 export interface VerdictMessage {
   key: string;
@@ -83,8 +91,45 @@ export function verdictJson(head: string, f: ScoredFlow): string {
 }
 
 /**
- * Writes verdicts to the output topic (one message per input message: a verdict, or an array of
- * verdicts for a message that held an array of records; each verdict carries its input's key in
+ * The verdict messages of a batch, in order: one per input message, a verdict, or an array of
+ * verdicts for a message that held an array of records; an array that would pass `maxChars` is
+ * split into several arrays (in record order, each verdict carrying its input's key).
+ */
+export function verdictValues(
+  batch: ScoredBatch,
+  at: string,
+  maxChars = MAX_VERDICT_MESSAGE_CHARS,
+): string[] {
+  const values: string[] = [];
+  const head = verdictHead(batch, at);
+  let i = 0;
+  while (i < batch.flows.length) {
+    const m = batch.flows[i].message;
+    if (!batch.arrays[m]) {
+      values.push(verdictJson(head, batch.flows[i]));
+      i++;
+      continue;
+    }
+    let group: string[] = [];
+    let chars = 2;
+    for (; i < batch.flows.length && batch.flows[i].message === m; i++) {
+      const v = verdictJson(head, batch.flows[i]);
+      if (group.length > 0 && chars + 1 + v.length > maxChars) {
+        values.push(`[${group.join(',')}]`);
+        group = [];
+        chars = 2;
+      }
+      group.push(v);
+      chars += v.length + (group.length > 1 ? 1 : 0);
+    }
+    values.push(`[${group.join(',')}]`);
+  }
+  return values;
+}
+
+/**
+ * Writes verdicts to the output topic (verdictValues: one message per input message, a verdict or
+ * an array of them, split when it would be too large for the broker; each verdict carries its input's key in
  * its JSON, and the Kafka messages are unkeyed: hashing a key per message cost ~6 % of the
  * stream's CPU, and verdicts need no partition affinity) and
  * dead letters to the dead-letter topic with the reason (also in a `vigil-dead-letter` header).
@@ -104,21 +149,7 @@ export async function createKafkaSink(options: KafkaSinkOptions): Promise<Verdic
       const topicMessages: TopicMessages[] = [];
       const at = batch.at.toISOString();
       if (outputTopic && batch.flows.length > 0) {
-        const messages: Message[] = [];
-        const head = verdictHead(batch, at);
-        let i = 0;
-        while (i < batch.flows.length) {
-          const m = batch.flows[i].message;
-          if (!batch.arrays[m]) {
-            messages.push({ value: verdictJson(head, batch.flows[i]) });
-            i++;
-            continue;
-          }
-          const group: string[] = [];
-          for (; i < batch.flows.length && batch.flows[i].message === m; i++)
-            group.push(verdictJson(head, batch.flows[i]));
-          messages.push({ value: `[${group.join(',')}]` });
-        }
+        const messages: Message[] = verdictValues(batch, at).map((value) => ({ value }));
         topicMessages.push({ topic: outputTopic, messages });
       }
       if (options.deadLettersToTopic && dlqTopic && batch.deadLetters.length > 0) {
