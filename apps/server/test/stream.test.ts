@@ -80,6 +80,70 @@ describeEachEngine('stream service with embedded sources', (engine) => {
     expect(metrics.body).toMatch(/vigil_stream_latency_seconds_count\{source="stream:simulator"\} 1000/);
   });
 
+  it('scores the next batch while the previous one is written, and writes and commits in order', async () => {
+    const sim = createTrafficSimulator({ seed: 31, attackShare: 0.3 });
+    const events: string[] = [];
+    let inHand = 0;
+    let mostInHand = 0;
+    const source = {
+      name: 'pipeline',
+      deadLetters: 'table' as const,
+      async *batches() {
+        for (let b = 0; b < 5; b++) {
+          inHand++;
+          mostInHand = Math.max(mostInHand, inHand);
+          events.push(`take ${b}`);
+          yield {
+            messages: Array.from({ length: 20 }, (_, i) => ({
+              key: `pipe:${b}:${i}`,
+              value: sim.next().record,
+            })),
+            commit: async () => {
+              inHand--;
+              events.push(`commit ${b}`);
+            },
+          };
+        }
+      },
+      async stop() {},
+    };
+    // A slow sink: each write waits 30 ms, long enough for the next batch to be taken and scored.
+    let writes = 0;
+    const sink = {
+      name: 'slow',
+      async write(batch: { flows: { key: string }[] }) {
+        const b = Number(batch.flows[0].key.split(':')[1]);
+        events.push(`write ${b}`);
+        writes++;
+        if (writes === 2) throw new Error('sink down once');
+        await new Promise((r) => setTimeout(r, 30));
+      },
+      async close() {},
+    };
+    const stats = await app.streams.start(source, { sinks: [sink] }).done;
+    expect(stats).toMatchObject({ batches: 5, flows: 100, retries: 1 });
+    // Batch b+1 is taken (and scored) before batch b is committed, never b+2.
+    expect(mostInHand).toBe(2);
+    for (let b = 0; b < 4; b++)
+      expect(events.indexOf(`take ${b + 1}`)).toBeLessThan(events.indexOf(`commit ${b}`));
+    for (let b = 0; b < 3; b++)
+      expect(events.indexOf(`commit ${b}`)).toBeLessThan(events.indexOf(`take ${b + 2}`));
+    // Writes and commits one at a time, in batch order; batch 1's failed write is retried first.
+    expect(events.filter((e) => !e.startsWith('take'))).toEqual([
+      'write 0',
+      'commit 0',
+      'write 1',
+      'write 1',
+      'commit 1',
+      'write 2',
+      'commit 2',
+      'write 3',
+      'commit 3',
+      'write 4',
+      'commit 4',
+    ]);
+  });
+
   it('sends malformed messages and records to the dead letters with the reason, and goes on', async () => {
     const good = createTrafficSimulator({ seed: 9 });
     const rec = () => good.next().record;
