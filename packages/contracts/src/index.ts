@@ -1,2 +1,133 @@
-// Public API of @vigil/contracts: zod schemas shared by server, CLI and dashboard.
-export {};
+// Public API of @vigil/contracts: zod schemas of the HTTP API's bodies, shared by server, CLI and
+// dashboard, each with its inferred type. The server builds its OpenAPI document from them, so
+// their .describe()/.meta() texts are the API documentation.
+
+export {
+  type AuditEntry,
+  type AuditOutcome,
+  type AuditPage,
+  type AuditVerify,
+  auditEntrySchema,
+  auditOutcomeSchema,
+  auditPageSchema,
+  auditVerifySchema,
+} from './audit.js';
+export {
+  type ApiKey,
+  apiKeySchema,
+  type CreateApiKeyBody,
+  type CreatedApiKey,
+  type CreateUserBody,
+  createApiKeyBodySchema,
+  createdApiKeySchema,
+  createUserBodySchema,
+  type LoginBody,
+  loginBodySchema,
+  type Me,
+  meSchema,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  type UpdateUserBody,
+  type User,
+  updateUserBodySchema,
+  userSchema,
+} from './auth.js';
+export {
+  type Batch,
+  type BatchCreated,
+  type BatchHistoryState,
+  type BatchInspection,
+  type BatchList,
+  type BatchState,
+  type BatchSummary,
+  type BatchTopEntry,
+  batchCreatedSchema,
+  batchHistoryStateSchema,
+  batchInspectionSchema,
+  batchListSchema,
+  batchSchema,
+  batchStateSchema,
+  batchSummarySchema,
+  batchTopEntrySchema,
+} from './batches.js';
+export { type Role, roleSchema, type Verdict, verdictSchema } from './common.js';
+export { type LiveAlert, type LiveSnapshot, liveAlertSchema, liveSnapshotSchema } from './live.js';
+export {
+  type ActiveModel,
+  activeModelSchema,
+  MODEL_STAGES,
+  type ModelDetail,
+  type ModelStage,
+  type ModelSummary,
+  modelDetailSchema,
+  modelStageSchema,
+  modelSummarySchema,
+  type PromoteBody,
+  type PromotionResult,
+  promoteBodySchema,
+  promotionSchema,
+  stageReasonSchema,
+  type Transition,
+  transitionSchema,
+} from './models.js';
+export {
+  type Prediction,
+  type PredictionPage,
+  type PredictionsDeleted,
+  predictionPageSchema,
+  predictionSchema,
+  predictionsDeletedSchema,
+  type TopFeature,
+  topFeatureSchema,
+} from './predictions.js';
+export {
+  type CreateScanBody,
+  createScanBodySchema,
+  type Scan,
+  type ScanDetail,
+  type ScanList,
+  type ScanQueued,
+  type ScanState,
+  scanDetailSchema,
+  scanListSchema,
+  scanQueuedSchema,
+  scanSchema,
+  scanStateSchema,
+} from './scans.js';
+export {
+  type Explain,
+  explainSchema,
+  MAX_RECORDS,
+  type ScoredFlow,
+  type ScoreFlowsBody,
+  type ScoreResponse,
+  type ScoringModel,
+  scoredFlowSchema,
+  scoreFlowsBodySchema,
+  scoreResponseSchema,
+  scoringModelSchema,
+} from './scoring.js';
+export {
+  type Bucket,
+  bucketSchema,
+  type StatsSummary,
+  statsSummarySchema,
+  type Talker,
+  type Timeseries,
+  type TimeseriesGroupBy,
+  talkerSchema,
+  timeseriesGroupBySchema,
+  timeseriesSchema,
+} from './stats.js';
+export {
+  MAX_URL_LENGTH,
+  MAX_URLS,
+  type UrlCheckBody,
+  type UrlCheckResponse,
+  type UrlPrediction,
+  type UrlReason,
+  urlCheckBodySchema,
+  urlCheckResponseSchema,
+  urlPredictionSchema,
+  urlReasonSchema,
+} from './urls.js';

@@ -1,14 +1,13 @@
 import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Batch, BatchSummary } from '@vigil/contracts';
 import { FileFormatError } from '@vigil/detect';
 import { compileEnsemble, ensembleFromDocument, parseModelDocument } from '@vigil/ml';
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config/env.js';
 import { analyzeFile } from '../modules/batches/batch-analysis.js';
-import type { BatchDto } from '../modules/batches/batch-dto.js';
 import { flowBatchScorer, resolveBatchScorer } from '../modules/batches/batch-scorer.js';
-import type { BatchSummary } from '../modules/batches/batch-summary.js';
 import { createAppMetrics } from '../modules/metrics/metrics.js';
 import type { ActiveModel } from '../modules/models/active-models.js';
 import { createActiveModels } from '../modules/models/active-models.service.js';
@@ -61,7 +60,7 @@ async function api<T>(opts: ServerOptions, path: string, init: RequestInit = {})
   return JSON.parse(text) as T;
 }
 
-function describe(b: BatchDto): string {
+function describe(b: Batch): string {
   const total = b.rowsTotal === null ? '?' : b.rowsTotal.toLocaleString('en-US');
   const rate = b.rowsPerSecond ? `, ${b.rowsPerSecond.toLocaleString('en-US')} rows/s` : '';
   return (
@@ -71,8 +70,8 @@ function describe(b: BatchDto): string {
 }
 
 /** Follows a batch to a final state with a progress bar; returns the last state. */
-async function follow(opts: ServerOptions, id: number): Promise<BatchDto> {
-  let batch = await api<BatchDto>(opts, `api/v1/batches/${id}`);
+async function follow(opts: ServerOptions, id: number): Promise<Batch> {
+  let batch = await api<Batch>(opts, `api/v1/batches/${id}`);
   const progress = startProgress(`batch ${id}`, batch.rowsTotal ?? 0);
   try {
     while (!FINAL.has(batch.state)) {
@@ -82,7 +81,7 @@ async function follow(opts: ServerOptions, id: number): Promise<BatchDto> {
         `${batch.state}, ${batch.rowsPerSecond ?? 0} rows/s${eta}, ${batch.rowsBad} bad`,
       );
       await new Promise((r) => setTimeout(r, 500));
-      batch = await api<BatchDto>(opts, `api/v1/batches/${id}`);
+      batch = await api<Batch>(opts, `api/v1/batches/${id}`);
     }
     progress.update(batch.rowsDone, `${batch.state}, ${batch.rowsBad} bad`);
   } finally {
@@ -91,7 +90,7 @@ async function follow(opts: ServerOptions, id: number): Promise<BatchDto> {
   return batch;
 }
 
-async function printOutcome(opts: ServerOptions, batch: BatchDto, json: boolean): Promise<void> {
+async function printOutcome(opts: ServerOptions, batch: Batch, json: boolean): Promise<void> {
   const summary =
     batch.state === 'done' ? await api<BatchSummary>(opts, `api/v1/batches/${batch.id}/summary`) : null;
   if (json) console.log(JSON.stringify({ batch, summary }, null, 2));
@@ -165,7 +164,7 @@ export function registerBatchCommands(program: Command): void {
       // openAsBlob streams the file from disk as fetch sends it.
       form.append('file', await openAsBlob(file), basename(file));
       const created = await api<{
-        batch: BatchDto;
+        batch: Batch;
         format: { preview: { columns: string[] }; columns: { unknown: string[] } };
       }>(opts, 'api/v1/batches', { method: 'POST', body: form });
       const id = created.batch.id;
@@ -198,7 +197,7 @@ export function registerBatchCommands(program: Command): void {
     const id = Number(idText);
     if (!Number.isInteger(id) || id < 1)
       throw new Error(`expected a batch id (a whole number), got "${idText}"`);
-    const b = opts.wait ? await follow(opts, id) : await api<BatchDto>(opts, `api/v1/batches/${id}`);
+    const b = opts.wait ? await follow(opts, id) : await api<Batch>(opts, `api/v1/batches/${id}`);
     await printOutcome(opts, b, opts.json === true);
   });
 

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized, setCsrfToken } from '../api/client';
-import type { Me } from '../api/types';
+import type { LoginBody, Me } from '../api/types';
 
 type AuthState =
   | { status: 'loading' }
@@ -49,7 +49,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const login = useCallback(async (username: string, password: string) => {
-    const me = await api<Me>('/auth/login', { method: 'POST', body: { username, password } });
+    const me = await api<Me>('/auth/login', {
+      method: 'POST',
+      body: { username, password } satisfies LoginBody,
+    });
     setCsrfToken(me.csrfToken);
     setState({ status: 'signed-in', me });
   }, []);

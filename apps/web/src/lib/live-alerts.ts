@@ -1,27 +1,10 @@
 // Live alerts as the server's feed sends them (GET /api/v1/live/alerts, server-sent events), and
 // the list logic of the Live page: newest first, capped, filtered, related by address.
 
-import type { TopFeature } from '../api/types';
+import type { LiveAlert } from '../api/types';
 import type { SseEvent } from './sse';
 
-export interface LiveAlert {
-  seq: number;
-  at: string;
-  source: string;
-  modelId: string;
-  modelVersion: number;
-  kind: string;
-  probability: number;
-  category: string;
-  riskScore: number;
-  srcIp: string | null;
-  dstIp: string | null;
-  srcPort: number | null;
-  dstPort: number | null;
-  protocol: string | null;
-  topFeatures: TopFeature[];
-  eventKey: string | null;
-}
+export type { LiveAlert };
 
 /** The alert in an SSE event, or null for other events (heartbeats, notices) and bad data. */
 export function alertOf(event: SseEvent): LiveAlert | null {

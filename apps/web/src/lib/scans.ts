@@ -1,22 +1,10 @@
 // Deep URL scans (GET/POST /api/v1/scans): the report's shape as the server writes it, and the
 // pure helpers the scans pages use (kept here so they are tested without a browser).
 
-export type ScanState = 'queued' | 'running' | 'done' | 'failed';
-export type ScanVerdict = 'malicious' | 'suspicious' | 'benign';
+import type { Scan, ScanDetailDto, ScanState } from '../api/types';
 
-export interface Scan {
-  id: string;
-  url: string;
-  state: ScanState;
-  riskScore: number | null;
-  verdict: ScanVerdict | null;
-  error: string | null;
-  hasScreenshot: boolean;
-  createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { Scan, ScanState };
+export type ScanVerdict = 'malicious' | 'suspicious' | 'benign';
 
 export interface ScanHop {
   url: string;
@@ -94,7 +82,8 @@ export interface ScanReport {
   durationMs: number;
 }
 
-export interface ScanDetail extends Scan {
+/** A scan with its report; the API documents the report as an open object, read here as a ScanReport. */
+export interface ScanDetail extends Omit<ScanDetailDto, 'report'> {
   report: Partial<ScanReport> | null;
 }
 

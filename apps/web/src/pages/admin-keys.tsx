@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api/client';
-import type { ApiKey, Role } from '../api/types';
+import type { ApiKey, CreateApiKeyBody, CreatedApiKey, Role } from '../api/types';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { formatTime } from '../lib/format';
 import { useApi } from '../lib/use-api';
@@ -53,9 +53,9 @@ export function ApiKeysPanel() {
     setNotice(null);
     try {
       setCreated(
-        await api<{ key: string; apiKey: ApiKey }>('/api-keys', {
+        await api<CreatedApiKey>('/api-keys', {
           method: 'POST',
-          body: { name: name.trim(), role },
+          body: { name: name.trim(), role } satisfies CreateApiKeyBody,
         }),
       );
       setName('');

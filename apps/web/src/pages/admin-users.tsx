@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api/client';
-import type { Role, User } from '../api/types';
+import type { CreateUserBody, Role, UpdateUserBody, User } from '../api/types';
 import { useMe } from '../auth/auth-context';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { formatTime } from '../lib/format';
@@ -19,7 +19,7 @@ function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
     try {
       const user = await api<User>('/users', {
         method: 'POST',
-        body: { username: username.trim(), password, role },
+        body: { username: username.trim(), password, role } satisfies CreateUserBody,
       });
       setUsername('');
       setPassword('');
@@ -75,7 +75,7 @@ export function UsersPanel() {
 
   async function update(user: User, change: Partial<Pick<User, 'role' | 'disabled'>>) {
     try {
-      await api(`/users/${user.id}`, { method: 'PATCH', body: change });
+      await api(`/users/${user.id}`, { method: 'PATCH', body: change satisfies UpdateUserBody });
       setNotice({ kind: 'ok', text: `Updated ${user.username}; their open sessions were ended.` });
       users.reload();
     } catch (err) {

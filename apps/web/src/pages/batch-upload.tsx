@@ -1,16 +1,14 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, api, describeError } from '../api/client';
-import type { ActiveModel, Batch, BatchInspection } from '../api/types';
+import type { ActiveModel, BatchCreated } from '../api/types';
 import { uploadWithProgress } from '../api/upload';
 import { NotAvailable, Notice } from '../components/states';
 import { formatBytes } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
-export interface Uploaded {
-  batch: Batch;
-  format: BatchInspection;
-}
+/** POST /api/v1/batches: the queued batch and the detected format. */
+export type Uploaded = BatchCreated;
 
 /** Choose a file, upload it with a progress bar; the server checks it and queues the batch. */
 export function BatchUpload({ onUploaded }: { onUploaded: (u: Uploaded) => void }) {

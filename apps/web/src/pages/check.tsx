@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, api, describeError } from '../api/client';
-import type { ActiveModel, ModelDetail, ScoreResponse } from '../api/types';
+import type { ActiveModel, ModelDetail, ScoreFlowsBody, ScoreResponse } from '../api/types';
 import { Explanation, Facts, RiskBadge, VerdictPill } from '../components/bits';
 import { PageHeader } from '../components/layout';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
@@ -93,7 +93,7 @@ function FlowCheck() {
       setResult(
         await api<ScoreResponse>('/predict/flows', {
           method: 'POST',
-          body: { schema, explain: 'all', records },
+          body: { schema, explain: 'all', records } satisfies ScoreFlowsBody,
         }),
       );
     } catch (err) {

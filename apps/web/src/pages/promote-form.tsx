@@ -1,15 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api/client';
-import type { ModelDetail, ModelStage, ModelSummary } from '../api/types';
+import type { ModelStage, ModelSummary, PromoteBody, PromotionResult } from '../api/types';
 import { Notice } from '../components/states';
 
 export const STAGES: readonly ModelStage[] = ['experimental', 'staging', 'production', 'archived'];
-
-interface PromotionResult {
-  model: ModelDetail;
-  from: ModelStage;
-  demoted: string | null;
-}
 
 /** Move a model to another stage with a reason (admin). Promoting to production demotes the current one. */
 export function PromoteForm({
@@ -36,7 +30,7 @@ export function PromoteForm({
     try {
       const result = await api<PromotionResult>(`/models/${encodeURIComponent(model.id)}/promote`, {
         method: 'POST',
-        body: { stage, reason: reason.trim() },
+        body: { stage, reason: reason.trim() } satisfies PromoteBody,
       });
       setReason('');
       onDone(result);

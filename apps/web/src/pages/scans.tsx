@@ -1,19 +1,20 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError, api, describeError } from '../api/client';
+import type { CreateScanBody, ScanQueued } from '../api/types';
 import { useMe } from '../auth/auth-context';
 import { hasRole } from '../auth/roles';
 import { RiskBadge } from '../components/bits';
 import { PageHeader } from '../components/layout';
 import { Empty, ErrorState, Loading, NotAvailable, Notice } from '../components/states';
 import { formatTime } from '../lib/format';
-import { isScanActive, type Scan, type ScanVerdict, scanStateText } from '../lib/scans';
+import { isScanActive, type Scan, scanStateText } from '../lib/scans';
 import { useApi } from '../lib/use-api';
 
 const PAGE = 25;
 
 /** malicious / suspicious / benign, written as well as coloured. */
-export function ScanVerdictPill({ verdict }: { verdict: ScanVerdict | null }) {
+export function ScanVerdictPill({ verdict }: { verdict: string | null }) {
   if (!verdict) return <span className="muted">—</span>;
   const look = verdict === 'malicious' ? 'attack' : verdict === 'suspicious' ? 'suspicious' : 'benign';
   return <span className={`pill pill-${look}`}>{verdict}</span>;
@@ -21,7 +22,10 @@ export function ScanVerdictPill({ verdict }: { verdict: ScanVerdict | null }) {
 
 /** POST /api/v1/scans, then open the new scan's page. */
 export async function startScan(url: string): Promise<string> {
-  const { id } = await api<{ id: string }>('/scans', { method: 'POST', body: { url } });
+  const { id } = await api<ScanQueued>('/scans', {
+    method: 'POST',
+    body: { url } satisfies CreateScanBody,
+  });
   return id;
 }
 

@@ -1,38 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, api, describeError } from '../api/client';
+import type { CreateScanBody, ScanQueued, UrlCheckBody, UrlCheckResponse, UrlPrediction } from '../api/types';
 import { useMe } from '../auth/auth-context';
 import { hasRole } from '../auth/roles';
 import { Facts, RiskBadge, VerdictPill } from '../components/bits';
 import { NotAvailable, Notice } from '../components/states';
 import { formatNumber } from '../lib/format';
-
-/** POST /api/v1/urls/check: the fast verdict from a URL's text alone. */
-export interface UrlReason {
-  feature: string;
-  text: string;
-  value: number;
-  contribution: number;
-}
-
-export interface UrlPrediction {
-  url: string;
-  verdict: 'benign' | 'attack';
-  probability: number;
-  category: string;
-  riskScore: number;
-  host: string;
-  domain: string | null;
-  reasons: UrlReason[];
-  modelId: string;
-  modelVersion: number;
-}
-
-interface UrlCheckResponse {
-  model: { id: string; kind: string; version: number; threshold: number };
-  predictions: UrlPrediction[];
-  summary: { urls: number; malicious: number; stored: number };
-}
 
 export function UrlVerdict({ p, model }: { p: UrlPrediction; model?: UrlCheckResponse['model'] }) {
   return (
@@ -97,7 +71,10 @@ export function DeepScanButton({ url }: { url: string }) {
     setBusy(true);
     setError(null);
     try {
-      const { id } = await api<{ id: string }>('/scans', { method: 'POST', body: { url } });
+      const { id } = await api<ScanQueued>('/scans', {
+        method: 'POST',
+        body: { url } satisfies CreateScanBody,
+      });
       setScanId(id);
     } catch (err) {
       setError(err);
@@ -154,7 +131,7 @@ export function UrlCheck() {
       setResult(
         await api<UrlCheckResponse>('/urls/check', {
           method: 'POST',
-          body: { urls: [value], explain: 'all' },
+          body: { urls: [value], explain: 'all' } satisfies UrlCheckBody,
         }),
       );
     } catch (err) {

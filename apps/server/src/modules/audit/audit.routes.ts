@@ -1,3 +1,4 @@
+import { auditOutcomeSchema, auditPageSchema, auditVerifySchema } from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Role } from '../auth/principal.js';
@@ -6,18 +7,6 @@ const ADMINS: readonly Role[] = ['admin'];
 const iso = z.iso
   .datetime({ offset: true, message: 'expected an ISO 8601 timestamp with a zone' })
   .transform((s) => new Date(s));
-
-const entrySchema = z.object({
-  seq: z.number(),
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string().nullable(),
-  outcome: z.enum(['success', 'denied', 'failure']),
-  ip: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  hash: z.string(),
-});
 
 /** Reading and verifying the audit log (admin only; nobody can change it through the API). */
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -31,7 +20,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.strictObject({
           actor: z.string().min(1).max(200).optional(),
           action: z.string().min(1).max(100).optional(),
-          outcome: z.enum(['success', 'denied', 'failure']).optional(),
+          outcome: auditOutcomeSchema.optional(),
           from: iso.optional(),
           to: iso.optional(),
           beforeSeq: z
@@ -46,7 +35,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
             .pipe(z.number().min(1).max(1000))
             .default(100),
         }),
-        response: { 200: z.object({ items: z.array(entrySchema), nextBeforeSeq: z.number().nullable() }) },
+        response: { 200: auditPageSchema },
       },
     },
     async (request) => app.audit.list(request.query),
@@ -59,15 +48,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Recompute the hash chain and report the first entry that does not match',
-        response: {
-          200: z.object({
-            ok: z.boolean(),
-            entries: z.number(),
-            lastHash: z.string().optional(),
-            brokenAt: z.number().optional(),
-            reason: z.string().optional(),
-          }),
-        },
+        response: { 200: auditVerifySchema },
       },
     },
     async () => app.audit.verify(),

@@ -1,19 +1,11 @@
+import type { AuditEntry as AuditEntryDto } from '@vigil/contracts';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { AuditEntry, AuditRecorder } from './audit.types.js';
 import { type ChainedFields, chainHash, GENESIS_HASH } from './audit-chain.js';
 
-export interface AuditRecordDto {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: 'success' | 'denied' | 'failure';
-  ip: string | null;
-  details: Record<string, unknown>;
-  hash: string;
-}
+/** An audit log entry as the API shows it. */
+export type AuditRecordDto = AuditEntryDto;
 
 export interface AuditQuery {
   actor?: string;

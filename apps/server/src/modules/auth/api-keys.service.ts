@@ -1,19 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { ApiKey } from '@vigil/contracts';
 import type { Db } from '../../db/database.js';
 import type { Role } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import { constantTimeEqual, randomToken, sha256 } from './tokens.js';
 
-export interface ApiKeyDto {
-  id: number;
-  name: string;
-  /** The public part, shown in lists so a key can be recognised: `vgl_ab12cd34`. */
-  prefix: string;
-  role: Role;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** An API key as the API shows it, never its secret. */
+export type ApiKeyDto = ApiKey;
 
 export interface ApiKeyPrincipal {
   id: number;

@@ -1,19 +1,10 @@
+import { loginBodySchema, meSchema } from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { SESSION_COOKIE } from './auth.plugin.js';
 import { principalName, ROLES } from './principal.js';
 import { SESSION_MAX_MS } from './sessions.service.js';
-
-const role = z.enum(['admin', 'analyst', 'viewer']);
-const meSchema = z.object({
-  kind: z.enum(['user', 'api-key']),
-  id: z.number(),
-  name: z.string(),
-  role,
-  /** Present for session callers: send it back as x-csrf-token on POST/PATCH/DELETE. */
-  csrfToken: z.string().nullable(),
-});
 
 /** Sign in and out of the dashboard, and who am I. */
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -28,7 +19,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Sign in with username and password; sets the httpOnly session cookie',
-        body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+        body: loginBodySchema,
         response: { 200: meSchema },
       },
     },

@@ -24,6 +24,5 @@ export function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
-/** Password rules checked wherever a password is set (API, CLI, env). */
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 1024;
+/** Password rules checked wherever a password is set (API, CLI, env): part of the API contract. */
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@vigil/contracts';

@@ -1,28 +1,17 @@
+import {
+  apiKeySchema,
+  createApiKeyBodySchema,
+  createdApiKeySchema,
+  createUserBodySchema,
+  updateUserBodySchema,
+  userSchema,
+} from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
 import { principalName, type Role } from './principal.js';
 
 const ADMINS: readonly Role[] = ['admin'];
-const role = z.enum(['admin', 'analyst', 'viewer']);
-const password = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
-const userSchema = z.object({
-  id: z.number(),
-  username: z.string(),
-  role,
-  createdAt: z.string(),
-  disabled: z.boolean(),
-});
-const apiKeySchema = z.object({
-  id: z.number(),
-  name: z.string(),
-  prefix: z.string(),
-  role,
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
 const idParams = z.strictObject({
   id: z
     .string()
@@ -52,7 +41,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Create a user',
-        body: z.strictObject({ username: z.string().min(1).max(64), password, role }),
+        body: createUserBodySchema,
         response: { 201: userSchema },
       },
     },
@@ -78,11 +67,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['admin'],
         summary: 'Change a user’s role, password or enabled state (ends their sessions)',
         params: idParams,
-        body: z.strictObject({
-          role: role.optional(),
-          disabled: z.boolean().optional(),
-          password: password.optional(),
-        }),
+        body: updateUserBodySchema,
         response: { 200: userSchema },
       },
     },
@@ -134,8 +119,8 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Create an API key; the key is in this response only',
-        body: z.strictObject({ name: z.string().min(1).max(100), role }),
-        response: { 201: z.object({ key: z.string(), apiKey: apiKeySchema }) },
+        body: createApiKeyBodySchema,
+        response: { 201: createdApiKeySchema },
       },
     },
     async (request, reply) => {

@@ -1,3 +1,4 @@
+import type { User } from '@vigil/contracts';
 import type { Db } from '../../db/database.js';
 import type { Role } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
@@ -9,13 +10,8 @@ import {
   verifyPassword,
 } from './password.js';
 
-export interface UserDto {
-  id: number;
-  username: string;
-  role: Role;
-  createdAt: string;
-  disabled: boolean;
-}
+/** A user as the API shows it. */
+export type UserDto = User;
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 

@@ -1,39 +1,9 @@
+import type { Batch } from '@vigil/contracts';
 import type { FileInspection } from '@vigil/detect';
-import { z } from 'zod';
-import type { BatchHistoryState, BatchState } from '../../db/schema.js';
 import type { BatchRow } from './batches.repo.js';
 
-/** A batch as the API shows it: state, progress (rows/s, ETA) and counts. */
-export interface BatchDto {
-  id: number;
-  name: string;
-  kind: string;
-  state: BatchState;
-  format: { layout: string; delimiter: string; gzip: boolean; schema: string; headerRow: boolean };
-  fileBytes: number;
-  rowsTotal: number | null;
-  rowsDone: number;
-  rowsBad: number;
-  /** 0–100, when the total is known. */
-  percent: number | null;
-  /** Over the current run (since it started or resumed). */
-  rowsPerSecond: number | null;
-  etaSeconds: number | null;
-  modelId: string | null;
-  /**
-   * The batch's alerts in prediction history: written once the batch is done ('pending' until
-   * then, and for a moment after), or 'off' (VIGIL_HISTORY=none); `rows` alerts written so far.
-   */
-  history: { state: BatchHistoryState; rows: number };
-  error: string | null;
-  createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  updatedAt: string;
-}
-
-export function toBatchDto(row: BatchRow, now: Date): BatchDto {
+/** A batch row as the API shows it: state, progress (rows/s, ETA) and counts. */
+export function toBatchDto(row: BatchRow, now: Date): Batch {
   const format = row.format as unknown as FileInspection & { gzip?: boolean };
   const total = row.rows_total === null ? null : Number(row.rows_total);
   const done = Number(row.rows_done);
@@ -76,78 +46,3 @@ export function toBatchDto(row: BatchRow, now: Date): BatchDto {
     updatedAt: row.updated_at.toISOString(),
   };
 }
-
-export const batchStateSchema = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
-
-export const batchSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  kind: z.string().describe('Model kind: flow schema id, synthetic-flows or url'),
-  state: batchStateSchema,
-  format: z.object({
-    layout: z.string().describe('csv, zeek-tsv, json-lines or zeek-json'),
-    delimiter: z.string(),
-    gzip: z.boolean(),
-    schema: z.string(),
-    headerRow: z.boolean(),
-  }),
-  fileBytes: z.number().int(),
-  rowsTotal: z.number().int().nullable().describe('Data rows in the file (counted at upload)'),
-  rowsDone: z.number().int().describe('Rows processed (scored or bad), the checkpoint'),
-  rowsBad: z.number().int(),
-  percent: z.number().nullable(),
-  rowsPerSecond: z.number().nullable(),
-  etaSeconds: z.number().nullable(),
-  modelId: z.string().nullable(),
-  history: z
-    .object({
-      state: z.enum(['pending', 'written', 'off']),
-      rows: z.number().int().describe('Alerts written to prediction history so far'),
-    })
-    .describe(
-      "The batch's alerts in prediction history (tagged batch:<id>): written once the batch is done, " +
-        "so 'pending' lasts a moment past 'done' (and stays while a cancelled or failed batch waits for a " +
-        "retry); 'off' when the server keeps no history",
-    ),
-  error: z.string().nullable(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  updatedAt: z.string(),
-});
-
-const topEntry = z.object({ value: z.string(), count: z.number().int(), attacks: z.number().int() });
-const badRow = z.object({ row: z.number().int(), line: z.number().int(), reason: z.string() });
-
-export const summarySchema = z.object({
-  rows: z.object({ scored: z.number().int(), bad: z.number().int() }),
-  verdicts: z.object({ benign: z.number().int(), attack: z.number().int() }),
-  categories: z.array(topEntry),
-  histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
-  topSources: z.array(topEntry),
-  topDestinations: z.array(topEntry),
-  topDomains: z.array(topEntry),
-  badRows: z.array(badRow).describe('The first 1,000 bad rows: row number, line and reason'),
-});
-
-export const inspectionSchema = z.object({
-  layout: z.string(),
-  kind: z.enum(['flows', 'urls']),
-  schema: z.string(),
-  confidence: z.number(),
-  delimiter: z.string(),
-  header: z.array(z.string()),
-  headerRow: z.boolean(),
-  gzip: z.boolean(),
-  bom: z.boolean(),
-  rowsTotal: z.number().int(),
-  columns: z.object({
-    used: z.array(z.string()).describe('Columns read (features, 5-tuple, identifiers, labels, URL)'),
-    unknown: z.array(z.string()).describe('Columns no model reads; ignored'),
-    optionalMissing: z.array(z.string()).describe('Optional features absent from the file (read as missing)'),
-  }),
-  urlColumn: z.string().nullable(),
-  preview: z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.string().nullable())) }),
-});
-export type InspectionDto = z.infer<typeof inspectionSchema>;

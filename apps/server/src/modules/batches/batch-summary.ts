@@ -1,30 +1,13 @@
+import type { BatchSummary, BatchTopEntry } from '@vigil/contracts';
 import type { Db } from '../../db/database.js';
 import { selectChunkAggregates } from './batch-results.repo.js';
 import type { BatchPrediction } from './batch-scorer.js';
 import type { BadRow } from './batches.repo.js';
 
-/** Counts per key of a top list: all rows and the attacks among them. */
-export interface TopEntry {
-  value: string;
-  count: number;
-  attacks: number;
-}
-
 /** The aggregated result of a batch (API) or of `vigil analyze-data` (same shape). */
-export interface BatchSummary {
-  rows: { scored: number; bad: number };
-  verdicts: { benign: number; attack: number };
-  /** Per predicted category, most frequent first. */
-  categories: TopEntry[];
-  /** Risk scores 0–100 in ten bins: [0,10), [10,20), …, [90,100]. */
-  histogram: { from: number; to: number; count: number }[];
-  /** Most attacking sources, then most frequent (10). */
-  topSources: TopEntry[];
-  topDestinations: TopEntry[];
-  /** URL batches: registrable domains of the URLs (the host for IP addresses). */
-  topDomains: TopEntry[];
-  badRows: BadRow[];
-}
+export type { BatchSummary };
+/** Counts per key of a top list: all rows and the attacks among them. */
+export type TopEntry = BatchTopEntry;
 
 export const TOP_N = 10;
 const CATEGORIES_N = 50;

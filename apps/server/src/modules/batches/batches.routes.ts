@@ -1,9 +1,10 @@
 import multipart from '@fastify/multipart';
+import { batchCreatedSchema, batchListSchema, batchSchema, batchSummarySchema } from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalName, type Role } from '../auth/principal.js';
 import { intParam } from '../predictions/prediction-filters.schema.js';
-import { batchSchema, inspectionSchema, summarySchema, toBatchDto } from './batch-dto.js';
+import { toBatchDto } from './batch-dto.js';
 import { batchResultsRoutes } from './batch-results.routes.js';
 import { receiveUpload, uploadDir } from './batch-upload.js';
 import { BatchesService, inspectionDto } from './batches.service.js';
@@ -59,7 +60,7 @@ export const batchesRoutes: FastifyPluginAsyncZod = async (app) => {
           'Content problems answer 400, header problems 422 SCHEMA_MISMATCH, a kind without a ' +
           'production model 503 NO_PRODUCTION_MODEL. The answer carries the detected format and a preview.',
         consumes: ['multipart/form-data'],
-        response: { 201: z.object({ batch: batchSchema, format: inspectionSchema }) },
+        response: { 201: batchCreatedSchema },
       },
     },
     async (request, reply) => {
@@ -93,7 +94,7 @@ export const batchesRoutes: FastifyPluginAsyncZod = async (app) => {
           limit: intParam(1, 200).default(50),
           before: intParam(1, 2 ** 31 - 1).optional(),
         }),
-        response: { 200: z.object({ items: z.array(batchSchema) }) },
+        response: { 200: batchListSchema },
       },
     },
     async (request) => {
@@ -162,7 +163,7 @@ export const batchesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary:
           'Counts by verdict and category, risk-score histogram, top sources/destinations/domains, bad rows',
         params: idParams,
-        response: { 200: summarySchema },
+        response: { 200: batchSummarySchema },
       },
     },
     async (request) => service.summary(request.params.id),

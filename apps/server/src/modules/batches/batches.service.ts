@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { BatchInspection } from '@vigil/contracts';
 import { FileFormatError, type FileFormatErrorCode } from '@vigil/detect';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { ActiveModels } from '../models/active-models.js';
-import type { InspectionDto } from './batch-dto.js';
 import { type InspectedBatchFile, inspectBatchFile } from './batch-file-inspect.js';
 import { BATCH_MAX_ATTEMPTS } from './batch-processor.js';
 import { resolveBatchScorer } from './batch-scorer.js';
@@ -55,7 +55,7 @@ export function fileError(err: FileFormatError): AppError {
 }
 
 /** The inspection as the upload response shows it. */
-export function inspectionDto(f: InspectedBatchFile): InspectionDto {
+export function inspectionDto(f: InspectedBatchFile): BatchInspection {
   const i = f.inspection;
   return {
     layout: i.layout,

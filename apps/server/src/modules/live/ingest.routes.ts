@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_RECORDS } from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import type { StreamMessage } from '../../stream/flow-source.js';
 import type { Role } from '../auth/principal.js';
-import { MAX_RECORDS } from '../scoring/scoring.service.js';
 
 const SCORERS: readonly Role[] = ['admin', 'analyst'];
 

@@ -1,28 +1,9 @@
+import type { LiveAlert } from '@vigil/contracts';
 import type { FlowTuple } from '@vigil/detect';
-import type { FlowPrediction, TopFeature } from '../scoring/flow-scorer.js';
+import type { FlowPrediction } from '../scoring/flow-scorer.js';
 
 /** One alert as the live feed carries it (server-sent events and the recent-alerts snapshot). */
-export interface LiveAlert {
-  /** Increasing per process; the SSE event id, so a reconnecting client resumes after it. */
-  seq: number;
-  at: string;
-  /** `api` for POST /predict/flows, `stream:<name>` for stream sources. */
-  source: string;
-  modelId: string;
-  modelVersion: number;
-  kind: string;
-  probability: number;
-  category: string;
-  riskScore: number;
-  srcIp: string | null;
-  dstIp: string | null;
-  srcPort: number | null;
-  dstPort: number | null;
-  protocol: string | null;
-  topFeatures: TopFeature[];
-  /** Stream message key, when the alert came from a stream. */
-  eventKey: string | null;
-}
+export type { LiveAlert };
 
 /** What a producer hands the feed: an alert without its sequence number. */
 export type LiveAlertInput = Omit<LiveAlert, 'seq'>;

@@ -1,3 +1,4 @@
+import { liveSnapshotSchema } from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Role } from '../auth/principal.js';
@@ -26,27 +27,6 @@ const querySchema = z.strictObject({
     .describe('Event stream: end the stream after this many alerts (default: never)'),
 });
 
-const alertSchema = z.object({
-  seq: z.number().int(),
-  at: z.string(),
-  source: z.string(),
-  modelId: z.string(),
-  modelVersion: z.number().int(),
-  kind: z.string(),
-  probability: z.number(),
-  category: z.string(),
-  riskScore: z.number().int(),
-  srcIp: z.string().nullable(),
-  dstIp: z.string().nullable(),
-  srcPort: z.number().nullable(),
-  dstPort: z.number().nullable(),
-  protocol: z.string().nullable(),
-  topFeatures: z.array(
-    z.object({ name: z.string(), value: z.number().nullable(), contribution: z.number() }),
-  ),
-  eventKey: z.string().nullable(),
-});
-
 const sseEvent = (alert: LiveAlert): string =>
   `id: ${alert.seq}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`;
 
@@ -73,7 +53,7 @@ export const liveRoutes: FastifyPluginAsyncZod = async (app) => {
           'alert as JSON data and its seq as id, `event: dropped` ({count}) when a slow client missed ' +
           'alerts, and a comment line every 15 s.',
         querystring: querySchema,
-        response: { 200: z.object({ alerts: z.array(alertSchema) }) },
+        response: { 200: liveSnapshotSchema },
       },
     },
     async (request, reply) => {

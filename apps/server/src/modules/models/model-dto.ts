@@ -1,39 +1,11 @@
-import type { ModelStage } from '../../db/schema.js';
+import type { ModelDetail, ModelSummary, PromotionResult, Transition } from '@vigil/contracts';
 import type { ModelRow, TransitionRow } from './models.repo.js';
 
-export interface TransitionDto {
-  from: ModelStage | null;
-  to: ModelStage;
-  actor: string;
-  reason: string;
-  at: string;
-}
-
+export type TransitionDto = Transition;
 /** A registered model as listed: identity, stage and the headline test metrics. */
-export interface ModelSummaryDto {
-  id: string;
-  kind: string;
-  version: number;
-  algorithm: string;
-  stage: ModelStage;
-  createdAt: string;
-  createdBy: string;
-  headline: { accuracy: number | null; f1: number | null; rocAuc: number | null; fpr: number | null };
-}
-
-export interface ModelDetailDto extends ModelSummaryDto {
-  metrics: Record<string, unknown>;
-  featureSpec: Record<string, unknown>;
-  transitions: TransitionDto[];
-  document?: Record<string, unknown>;
-}
-
-export interface PromotionResult {
-  model: ModelDetailDto;
-  from: ModelStage;
-  /** The model that was in production for this kind and is now in staging. */
-  demoted: string | null;
-}
+export type ModelSummaryDto = ModelSummary;
+export type ModelDetailDto = ModelDetail;
+export type { PromotionResult };
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;

@@ -1,3 +1,4 @@
+import { MODEL_STAGES } from '@vigil/contracts';
 import {
   compileEnsemble,
   ensembleFromDocument,
@@ -32,12 +33,7 @@ import {
   updateStage,
 } from './models.repo.js';
 
-export const MODEL_STAGES = [
-  'experimental',
-  'staging',
-  'production',
-  'archived',
-] as const satisfies readonly ModelStage[];
+export { MODEL_STAGES };
 
 /** Model ids appear in URLs and logs: letters, digits and `._:-` only. */
 const MODEL_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,53 +1,23 @@
+import {
+  activeModelSchema,
+  modelDetailSchema,
+  modelStageSchema,
+  modelSummarySchema,
+  promoteBodySchema,
+  promotionSchema,
+  stageReasonSchema,
+} from '@vigil/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { principalName, type Role } from '../auth/principal.js';
-import { MODEL_STAGES, ModelRegistry } from './model-registry.service.js';
+import { ModelRegistry } from './model-registry.service.js';
 
 const VIEWERS: readonly Role[] = ['admin', 'analyst', 'viewer'];
 const ADMINS: readonly Role[] = ['admin'];
 
-const stageSchema = z.enum(MODEL_STAGES);
 const text = z.string().min(1).max(200);
-const reasonSchema = z.string().trim().min(1, 'a reason is required').max(1000);
-
-const summarySchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  version: z.number(),
-  algorithm: z.string(),
-  stage: stageSchema,
-  createdAt: z.string(),
-  createdBy: z.string(),
-  headline: z.object({
-    accuracy: z.number().nullable(),
-    f1: z.number().nullable(),
-    rocAuc: z.number().nullable(),
-    fpr: z.number().nullable(),
-  }),
-});
-
-const transitionSchema = z.object({
-  from: stageSchema.nullable(),
-  to: stageSchema,
-  actor: z.string(),
-  reason: z.string(),
-  at: z.string(),
-});
-
-const detailSchema = summarySchema.extend({
-  metrics: z.record(z.string(), z.unknown()),
-  featureSpec: z.record(z.string(), z.unknown()),
-  transitions: z.array(transitionSchema),
-  document: z.record(z.string(), z.unknown()).optional(),
-});
-
-const promotionSchema = z.object({
-  model: detailSchema,
-  from: stageSchema,
-  demoted: z.string().nullable(),
-});
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
 
@@ -85,8 +55,8 @@ export const modelsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['models'],
         summary: 'List registered models, newest version first per kind',
-        querystring: z.strictObject({ kind: text.optional(), stage: stageSchema.optional() }),
-        response: { 200: z.object({ items: z.array(summarySchema) }) },
+        querystring: z.strictObject({ kind: text.optional(), stage: modelStageSchema.optional() }),
+        response: { 200: z.object({ items: z.array(modelSummarySchema) }) },
       },
     },
     async (request) => ({ items: await registry.list(request.query) }),
@@ -100,19 +70,7 @@ export const modelsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['models'],
         summary: 'The production model of each kind, as loaded by this server for scoring',
         response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                id: z.string(),
-                kind: z.string(),
-                version: z.number(),
-                algorithm: z.string(),
-                nFeatures: z.number(),
-                target: z.string(),
-                classNames: z.array(z.string()),
-              }),
-            ),
-          }),
+          200: z.object({ items: z.array(activeModelSchema) }),
         },
       },
     },
@@ -142,7 +100,7 @@ export const modelsRoutes: FastifyPluginAsyncZod = async (app) => {
           'One model with its metrics, feature spec and stage history (?include=document for the model file)',
         params: idParams,
         querystring: z.strictObject({ include: z.literal('document').optional() }),
-        response: { 200: detailSchema },
+        response: { 200: modelDetailSchema },
       },
     },
     async (request) =>
@@ -159,7 +117,10 @@ export const modelsRoutes: FastifyPluginAsyncZod = async (app) => {
           'Register a model document (as written by `vigil train`) as the next version of its kind (admin)',
         description:
           'The body is the model JSON. It starts in `experimental` unless `stage` (with `reason`) is given.',
-        querystring: z.strictObject({ stage: stageSchema.optional(), reason: reasonSchema.optional() }),
+        querystring: z.strictObject({
+          stage: modelStageSchema.optional(),
+          reason: stageReasonSchema.optional(),
+        }),
         body: z.record(z.string(), z.unknown()),
         response: { 201: promotionSchema },
       },
@@ -189,7 +150,7 @@ export const modelsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary:
           'Move a model to another stage (admin); promoting to production demotes the current one to staging',
         params: idParams,
-        body: z.strictObject({ stage: stageSchema, reason: reasonSchema }),
+        body: promoteBodySchema,
         response: { 200: promotionSchema },
       },
     },

@@ -1,5 +1,5 @@
+import type { Prediction, PredictionPage } from '@vigil/contracts';
 import type { Db } from '../../db/database.js';
-import type { Verdict } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import {
   deletePredictionsBefore,
@@ -11,35 +11,13 @@ import {
 } from './predictions-query.repo.js';
 
 /** A stored prediction as the API shows it. */
-export interface PredictionDto {
-  id: number;
-  createdAt: string;
-  modelId: string;
-  kind: string;
-  verdict: Verdict;
-  probability: number;
-  category: string | null;
-  riskScore: number;
-  srcIp: string | null;
-  dstIp: string | null;
-  srcPort: number | null;
-  dstPort: number | null;
-  protocol: string | null;
-  source: string | null;
-  topFeatures: { name: string; value: number | null; contribution: number }[];
-  record: Record<string, unknown>;
-}
+export type PredictionDto = Prediction;
 
 export interface ListQuery {
   filters: PredictionFilters;
   sort: Sort;
   limit: number;
   cursor?: string;
-}
-
-export interface PredictionPage {
-  items: PredictionDto[];
-  nextCursor: string | null;
 }
 
 /** Rows fetched per round trip while exporting. */

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { predictionPageSchema, predictionsDeletedSchema } from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalName, type Role } from '../auth/principal.js';
@@ -12,27 +13,6 @@ const ADMINS: readonly Role[] = ['admin'];
 
 const deleteQuerySchema = z.strictObject({ before: isoTimestamp });
 
-const predictionSchema = z.object({
-  id: z.number(),
-  createdAt: z.string(),
-  modelId: z.string(),
-  kind: z.string(),
-  verdict: z.enum(['benign', 'attack']),
-  probability: z.number(),
-  category: z.string().nullable(),
-  riskScore: z.number(),
-  srcIp: z.string().nullable(),
-  dstIp: z.string().nullable(),
-  srcPort: z.number().nullable(),
-  dstPort: z.number().nullable(),
-  protocol: z.string().nullable(),
-  source: z.string().nullable(),
-  topFeatures: z.array(
-    z.object({ name: z.string(), value: z.number().nullable(), contribution: z.number() }),
-  ),
-  record: z.record(z.string(), z.unknown()),
-});
-
 /** Prediction history: search and page, export as a stream, and clear old rows. */
 export const predictionsRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new PredictionsQueryService(app.store.db);
@@ -45,7 +25,7 @@ export const predictionsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['predictions'],
         summary: 'Search prediction history (keyset-paginated; pass nextCursor back as cursor)',
         querystring: listQuerySchema,
-        response: { 200: z.object({ items: z.array(predictionSchema), nextCursor: z.string().nullable() }) },
+        response: { 200: predictionPageSchema },
       },
     },
     async (request) => {
@@ -96,7 +76,7 @@ export const predictionsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['predictions'],
         summary: 'Delete prediction history older than `before` (admin)',
         querystring: deleteQuerySchema,
-        response: { 200: z.object({ deleted: z.number() }) },
+        response: { 200: predictionsDeletedSchema },
       },
     },
     async (request) => {

@@ -1,4 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import {
+  createScanBodySchema,
+  type Scan,
+  scanDetailSchema,
+  scanListSchema,
+  scanQueuedSchema,
+} from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
@@ -8,34 +15,7 @@ import { insertScan, listScans, type ScanRow, selectScan, selectScreenshot } fro
 
 const VIEWERS: readonly Role[] = ['admin', 'analyst', 'viewer'];
 const ANALYSTS: readonly Role[] = ['admin', 'analyst'];
-const MAX_URL_LENGTH = 2048;
-
-const scanSchema = z.object({
-  id: z.string(),
-  url: z.string(),
-  state: z.enum(['queued', 'running', 'done', 'failed']),
-  riskScore: z.number().int().nullable().describe('0–100 once done'),
-  verdict: z.string().nullable().describe('malicious, suspicious or benign once done'),
-  error: z.string().nullable().describe('Why the scan failed (state failed)'),
-  hasScreenshot: z.boolean(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-});
-
-const reportSchema = z
-  .record(z.string(), z.unknown())
-  .nullable()
-  .describe(
-    'The scan report once done: dns (A/AAAA/CNAME/MX/NS), redirectChain (hops with via, status, url, ' +
-      'address, ms), tls (valid, problems, issuer, subject, SANs, validity, daysToExpiry, selfSigned, key, ' +
-      'signatureAlgorithm, protocol), headers, title, passwordForms (action, crossDomain), screenshot ' +
-      '(available, reason), browser (blocked requests), reputation, lexical, riskScore, verdict, reasons; ' +
-      '`refused` when the SSRF guard refused the target or a hop',
-  );
-
-function toDto(s: ScanRow) {
+function toDto(s: ScanRow): Scan {
   return {
     id: s.id,
     url: s.url,
@@ -73,10 +53,8 @@ export const scansRoutes: FastifyPluginAsyncZod = async (app) => {
           'Answers 202 with the scan id; poll GET /api/v1/scans/:id. Targets that resolve to loopback, ' +
           'private, link-local, CGNAT, multicast, reserved or cloud-metadata addresses (in any encoding) ' +
           'are refused, as is every redirect or page request into them; the report says why.',
-        body: z.strictObject({
-          url: z.string().max(MAX_URL_LENGTH).describe('Absolute http(s) URL'),
-        }),
-        response: { 202: z.object({ id: z.string(), state: z.literal('queued') }) },
+        body: createScanBodySchema,
+        response: { 202: scanQueuedSchema },
       },
     },
     async (request, reply) => {
@@ -127,7 +105,7 @@ export const scansRoutes: FastifyPluginAsyncZod = async (app) => {
           limit: z.coerce.number().int().min(1).max(100).default(20),
           offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
         }),
-        response: { 200: z.object({ items: z.array(scanSchema), total: z.number().int() }) },
+        response: { 200: scanListSchema },
       },
     },
     async (request) => {
@@ -144,7 +122,7 @@ export const scansRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['scans'],
         summary: 'A scan with its report',
         params: idParams,
-        response: { 200: scanSchema.extend({ report: reportSchema }) },
+        response: { 200: scanDetailSchema },
       },
     },
     async (request) => {

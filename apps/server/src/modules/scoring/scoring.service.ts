@@ -1,3 +1,4 @@
+import { MAX_RECORDS, type ScoreResponse } from '@vigil/contracts';
 import { FlowRecordError } from '@vigil/detect';
 import type { AppConfig } from '../../config/env.js';
 import type { Db } from '../../db/database.js';
@@ -9,9 +10,6 @@ import { knownKinds, URL_KIND } from '../models/feature-spec.js';
 import { type ExplainPolicy, type FlowPrediction, flowScorerFor } from './flow-scorer.js';
 import { insertPredictions, type PredictionInsert } from './scoring.repo.js';
 
-/** Most records one request may score. */
-export const MAX_RECORDS = 10_000;
-
 export interface ScoreFlowsInput {
   /** Flow schema id (model kind); optional when exactly one flow model is in production. */
   schema?: string;
@@ -20,20 +18,8 @@ export interface ScoreFlowsInput {
   explain?: ExplainPolicy;
 }
 
-export interface ScoreFlowsResult {
-  model: { id: string; kind: string; version: number; threshold: number };
-  predictions: FlowPrediction[];
-  summary: {
-    records: number;
-    attacks: number;
-    /** Predictions written to history (per the server's history setting). */
-    stored: number;
-    /** Categorical values the model has never seen, scored as missing. */
-    unseenCategories: number;
-    /** Infinite or out-of-float32-range numbers, scored as missing (as in training). */
-    infiniteValues: number;
-  };
-}
+/** The response of POST /predict/flows. */
+export type ScoreFlowsResult = ScoreResponse;
 
 export interface ScoringDeps {
   activeModels: ActiveModels;

@@ -1,3 +1,9 @@
+import {
+  bucketSchema,
+  statsSummarySchema,
+  timeseriesGroupBySchema,
+  timeseriesSchema,
+} from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Role } from '../auth/principal.js';
@@ -12,48 +18,10 @@ const summaryQuerySchema = z.strictObject(filterShape).superRefine(checkRanges);
 const timeseriesQuerySchema = z
   .strictObject({
     ...filterShape,
-    bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
-    groupBy: z.enum(['verdict', 'category']).optional(),
+    bucket: bucketSchema.default('hour'),
+    groupBy: timeseriesGroupBySchema.optional(),
   })
   .superRefine(checkRanges);
-
-const windowSchema = z.object({ from: z.iso.datetime(), to: z.iso.datetime() });
-const talkerSchema = z.object({ ip: z.string(), attacks: z.number(), total: z.number() });
-
-const summarySchema = z.object({
-  window: windowSchema,
-  total: z.number(),
-  byVerdict: z.object({ benign: z.number(), attack: z.number() }),
-  alertRate: z.number().nullable().describe('share of attack verdicts (0..1); null when nothing matched'),
-  meanRisk: z.number().nullable(),
-  byCategory: z.array(z.object({ category: z.string().nullable(), count: z.number() })),
-  topSources: z.array(talkerSchema),
-  topDestinations: z.array(talkerSchema),
-  models: z.array(
-    z.object({
-      modelId: z.string(),
-      kind: z.string(),
-      version: z.number().nullable().describe('null when the model is no longer registered'),
-      stage: z.string().nullable(),
-      count: z.number(),
-      firstSeen: z.iso.datetime(),
-      lastSeen: z.iso.datetime(),
-    }),
-  ),
-});
-
-const timeseriesSchema = z.object({
-  window: windowSchema,
-  bucket: z.enum(['minute', 'hour', 'day']),
-  groupBy: z.enum(['verdict', 'category']).nullable(),
-  buckets: z.array(z.iso.datetime()).describe('UTC start of each bucket, oldest first, none missing'),
-  series: z.array(
-    z.object({
-      key: z.string().nullable().describe('verdict, category (null = uncategorised) or "total"'),
-      counts: z.array(z.number()).describe('one count per bucket'),
-    }),
-  ),
-});
 
 const iso = (d: Date) => d.toISOString();
 
@@ -70,7 +38,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary:
           'Totals, verdicts, categories, alert rate, mean risk, top talkers and models (default: last 24 h)',
         querystring: summaryQuerySchema,
-        response: { 200: summarySchema },
+        response: { 200: statsSummarySchema },
       },
     },
     async (request) => {

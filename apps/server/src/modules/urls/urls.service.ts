@@ -1,3 +1,4 @@
+import { MAX_URL_LENGTH, MAX_URLS, type UrlCheckResponse } from '@vigil/contracts';
 import type { AppConfig } from '../../config/env.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
@@ -7,22 +8,14 @@ import { URL_KIND } from '../models/feature-spec.js';
 import { type UrlExplainPolicy, type UrlVerdict, urlScorerFor } from './url-scorer.js';
 import { insertUrlPredictions } from './urls.repo.js';
 
-/** Most URLs one request may check. */
-export const MAX_URLS = 10_000;
-/** Longest URL accepted (what browsers and most servers handle without trouble). */
-export const MAX_URL_LENGTH = 2048;
-
 export interface CheckUrlsInput {
   urls: readonly string[];
   /** Which URLs get reasons (default: all). */
   explain?: UrlExplainPolicy;
 }
 
-export interface CheckUrlsResult {
-  model: { id: string; kind: string; version: number; threshold: number };
-  predictions: UrlVerdict[];
-  summary: { urls: number; malicious: number; stored: number };
-}
+/** The response of POST /urls/check. */
+export type CheckUrlsResult = UrlCheckResponse;
 
 export interface UrlCheckDeps {
   activeModels: ActiveModels;
