@@ -34,9 +34,8 @@ export interface FlowSource {
   /** Where malformed messages go: the dead-letter table (embedded sources) or a topic (Kafka). */
   readonly deadLetters: 'table' | 'topic';
   /**
-   * Batches until the source is exhausted or stopped. One consumer, which holds at most two
-   * batches: it asks for the next one while the previous is being written, and commits (or
-   * abandons) them in order. That bounds memory.
+   * Batches until the source is exhausted or stopped. One consumer; the next batch is asked for
+   * only after the previous one was committed (or abandoned), which bounds memory.
    */
   batches(): AsyncIterable<SourceBatch>;
   /** Asks the source to end: the iterator finishes after the batch in hand. Idempotent. */

@@ -43,7 +43,6 @@ const MAX_BACKOFF_MS = 10_000;
  * then commit the source: a crash before the commit redelivers the batch, and the store's keys
  * keep each flow's verdict single. A failure (no production model, store or broker down) retries
  * the same batch with backoff rather than skipping it; the source waits meanwhile (backpressure).
- * The next batch is scored while the previous one is written (see loop).
  */
 export class StreamService {
   readonly stats: StreamStats = { batches: 0, flows: 0, attacks: 0, deadLetters: 0, retries: 0 };
@@ -77,91 +76,45 @@ export class StreamService {
     return this.abort.signal.aborted;
   }
 
-  /**
-   * Pipelined by one batch: the next batch is scored while the previous one is written, so the
-   * broker or the store works while this thread scores. Writes and commits stay one at a time and
-   * in batch order; at most two batches are in hand.
-   */
   private async loop(): Promise<StreamStats> {
-    let writing: Promise<boolean> = Promise.resolve(true);
-    try {
-      for await (const batch of this.source.batches()) {
-        const scored = await this.score(batch);
-        if (!scored || !(await writing)) {
-          batch.abandon?.(new Error('stream stopped'));
-          break;
-        }
-        writing = this.write(batch, scored);
-        // Awaited before the next write or at the end; marked handled for the wait in between.
-        writing.catch(() => {});
-      }
-    } finally {
-      await writing.catch(() => false);
+    for await (const batch of this.source.batches()) {
+      if (!(await this.process(batch))) break;
     }
-    await writing;
     return this.stats;
   }
 
-  /** Scores a batch, retrying while no model can (none in production); undefined when stopped first. */
-  private async score(batch: SourceBatch): Promise<ScoredBatch | undefined> {
-    const retry = this.retrier(batch);
+  /** Processes one batch until it is written and committed; false when stopped first. */
+  private async process(batch: SourceBatch): Promise<boolean> {
+    const { metrics, log } = this.deps;
+    let lastError = '';
     for (let attempt = 0; ; attempt++) {
       // Stopping interrupts only retries: a batch is always given its first attempt.
-      if (attempt > 0 && this.stopping) return undefined;
-      try {
-        const model = this.deps.scoring.resolveModel(this.deps.schema);
-        const t0 = performance.now();
-        const scored = scoreBatch(model, batch.messages, this.sourceLabel, this.deps.clock());
-        this.deps.metrics.streamScoring.observe(
-          { source: this.sourceLabel },
-          (performance.now() - t0) / 1000,
-        );
-        retry.recovered(attempt);
-        return scored;
-      } catch (err) {
-        await retry.after(err, attempt);
-      }
-    }
-  }
-
-  /** Writes a scored batch to every durable sink, then commits it; false when stopped first (abandoned). */
-  private async write(batch: SourceBatch, scored: ScoredBatch): Promise<boolean> {
-    const retry = this.retrier(batch);
-    for (let attempt = 0; ; attempt++) {
       if (attempt > 0 && this.stopping) {
         batch.abandon?.(new Error('stream stopped'));
         return false;
       }
+      let scored: ScoredBatch;
       try {
+        const model = this.deps.scoring.resolveModel(this.deps.schema);
+        const t0 = performance.now();
+        scored = scoreBatch(model, batch.messages, this.sourceLabel, this.deps.clock());
+        metrics.streamScoring.observe({ source: this.sourceLabel }, (performance.now() - t0) / 1000);
         for (const sink of this.deps.sinks) await sink.write(scored);
       } catch (err) {
-        await retry.after(err, attempt);
-        continue;
-      }
-      retry.recovered(attempt);
-      await batch.commit();
-      this.afterCommit(batch, scored);
-      return true;
-    }
-  }
-
-  /** Backoff between attempts on a batch, logging a failure when it first happens or changes. */
-  private retrier(batch: SourceBatch) {
-    let lastError = '';
-    return {
-      after: async (err: unknown, attempt: number) => {
         const message = err instanceof Error ? err.message : String(err);
-        if (message !== lastError)
-          this.deps.log.warn(`${this.sourceLabel}: batch not written, retrying: ${message}`);
+        // Log a failure when it first happens or changes, not on every retry.
+        if (message !== lastError) log.warn(`${this.sourceLabel}: batch not written, retrying: ${message}`);
         lastError = message;
         this.stats.retries++;
         await batch.heartbeat?.().catch(() => {});
         await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(attempt, 7)), this.abort.signal);
-      },
-      recovered: (attempt: number) => {
-        if (lastError) this.deps.log.info(`${this.sourceLabel}: writing again after ${attempt} retries`);
-      },
-    };
+        continue;
+      }
+      if (lastError) log.info(`${this.sourceLabel}: writing again after ${attempt} retries`);
+      await batch.commit();
+      this.afterCommit(batch, scored);
+      return true;
+    }
   }
 
   private afterCommit(batch: SourceBatch, scored: ScoredBatch): void {
