@@ -1,12 +1,12 @@
-// The server side of `npm run bench:api`, run in a worker thread of the bench process so that the
-// load generator (autocannon, main thread) does not share the server's event loop. Builds the app
+// The server side of `npm run bench:api`, a child process of the bench (forked with the Node flags
+// `npm start` uses, SERVER_NODE_FLAGS in run.mjs) so that the load generator does not share the
+// server's event loop or heap. Builds the app
 // as `vigil serve` would, on the embedded PGlite store in a temp folder, with history off and the
 // rate limit off, promotes the `vigil demo` model, adds the hello-world reference routes and
 // listens on 127.0.0.1:0. Reports { url, key, model } to the parent; closes on 'close'.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
 import { generateSyntheticFlows } from '@vigil/detect';
 import { createWorkerTrainingExecutor } from '../../apps/server/dist/adapters/worker-training-executor.js';
 import { buildApp } from '../../apps/server/dist/app.js';
@@ -42,7 +42,7 @@ const store = await openStore({ dataDir: embeddedDatabaseDir(dir) });
 let app;
 try {
   await migrateToLatest(store.db);
-  const document = await trainDemoModel(workerData.trainRows);
+  const document = await trainDemoModel(Number(process.env.BENCH_TRAIN_ROWS));
   await new ModelRegistry(store.db).register(document, 'bench', { stage: 'production', reason: 'bench:api' });
   const config = loadConfig({
     VIGIL_DATA_DIR: dir,
@@ -57,15 +57,15 @@ try {
   app.get('/bench/hello-auth', { config: { auth: ['admin', 'analyst'] } }, async () => ({ hello: 'world' }));
   const key = await createApiKey(app);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  parentPort.postMessage({ url, key, model: { id: document.id, trees: document.ensemble.trees.length } });
+  process.send({ url, key, model: { id: document.id, trees: document.ensemble.trees.length } });
 } catch (err) {
-  parentPort.postMessage({ error: err instanceof Error ? err.stack : String(err) });
+  process.send({ error: err instanceof Error ? err.stack : String(err) });
 }
 
-parentPort.on('message', async (msg) => {
+process.on('message', async (msg) => {
   if (msg !== 'close') return;
   await app?.close();
   await store.close();
   await rm(dir, { recursive: true, force: true });
-  parentPort.close();
+  process.disconnect();
 });
