@@ -1,12 +1,12 @@
+import type { BatchHistoryState, BatchState, ModelStage, Role, ScanState, Verdict } from '@vigil/contracts';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+// The enums the API shows are the columns' values: one definition, in @vigil/contracts.
+export type { BatchHistoryState, BatchState, ModelStage, Role, ScanState, Verdict };
 
 /** Timestamps are written as Date or ISO text and always read back as Date. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-
-export type Role = 'admin' | 'analyst' | 'viewer';
-export type ModelStage = 'experimental' | 'staging' | 'production' | 'archived';
-export type Verdict = 'benign' | 'attack';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -133,10 +133,7 @@ export interface JobsTable {
 
 export type JobRowState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-export type BatchState = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-
 /** An uploaded file scored in the background (0003-batches); `format` is its FileInspection. */
-export type BatchHistoryState = 'pending' | 'written' | 'off';
 
 export interface BatchesTable {
   id: Generated<number>;
@@ -189,8 +186,6 @@ export interface BatchResultChunksTable {
   /** The chunk's alerts waiting for `predictions` (JSON, see batch-history.ts); null once written or if none. */
   history: string | null;
 }
-
-export type ScanState = 'queued' | 'running' | 'done' | 'failed';
 
 /** A deep URL scan (0007-scans); `report` is the ScanReport of modules/scans. */
 export interface ScansTable {
