@@ -45,7 +45,7 @@ function featureCuts(col: Float32Array, valueBins: number): Float32Array {
     if (v === v) values[n++] = v;
   }
   if (n === 0) return Float32Array.of(Number.POSITIVE_INFINITY);
-  const sorted = values.subarray(0, n).sort();
+  const sorted = sortFloat32(values.subarray(0, n));
   // Distinct values with their counts.
   const distinct: number[] = [];
   const counts: number[] = [];
@@ -81,6 +81,52 @@ function featureCuts(col: Float32Array, valueBins: number): Float32Array {
   }
   out.push(Number.POSITIVE_INFINITY);
   return Float32Array.from(out);
+}
+
+/** Below this many values the built-in comparison sort is as fast as the radix sort. */
+const RADIX_MIN = 512;
+
+/**
+ * Sorts float32 values without NaN ascending, in place, in the order of TypedArray#sort (−0 before
+ * +0): an LSD radix sort, one pass per byte of the order-preserving key (a negative value's bits
+ * inverted, a positive value's sign bit set), skipping a byte all keys share. O(n), about ten
+ * times faster than the built-in sort for the tens of thousands of values of a feature; binning
+ * sorts every feature of the training set once.
+ */
+export function sortFloat32(values: Float32Array): Float32Array {
+  const n = values.length;
+  if (n < RADIX_MIN) return values.sort();
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  let keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = bits[i];
+    keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+  }
+  let spare = new Uint32Array(n);
+  const counts = new Uint32Array(256);
+  for (let shift = 0; shift < 32; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(keys[i] >>> shift) & 255]++;
+    if (counts[(keys[0] >>> shift) & 255] === n) continue; // every key has this byte
+    let sum = 0;
+    for (let c = 0; c < 256; c++) {
+      const k = counts[c];
+      counts[c] = sum;
+      sum += k;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      spare[counts[(k >>> shift) & 255]++] = k;
+    }
+    const t = keys;
+    keys = spare;
+    spare = t;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    bits[i] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
+  }
+  return values;
 }
 
 /** Bin code of one value: the first bin whose cut exceeds it, or MISSING_BIN for NaN. */
