@@ -5,17 +5,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import type { Role } from '../auth/principal.js';
 import { intParam } from '../predictions/prediction-filters.schema.js';
-import {
-  csvHeader,
-  csvLine,
-  EXPORT_CONTENT_TYPES,
-  type ExportFormat,
-} from '../predictions/predictions-export.js';
-import {
-  EXPORT_PAGE_SIZE,
-  type PredictionDto,
-  toPredictionDto,
-} from '../predictions/predictions-query.service.js';
+import { EXPORT_CONTENT_TYPES, type ExportRow, exportChunks } from '../predictions/predictions-export.js';
+import { EXPORT_PAGE_SIZE, toPredictionDto } from '../predictions/predictions-query.service.js';
 import { decodeChunk } from './batch-chunks.js';
 import { toBatchDto } from './batch-dto.js';
 import { decodeChunkHistory } from './batch-history.js';
@@ -30,7 +21,7 @@ const idParams = z.strictObject({ id: intParam(1, 2 ** 31 - 1) });
 export const EVENTS_INTERVAL_MS = 500;
 
 /** A result row: the history export's columns (`id` is the alert's history id, null for benign rows). */
-type RowDto = Omit<PredictionDto, 'id'> & { row: number; id: number | null };
+type RowDto = ExportRow & { row: number };
 
 /**
  * Result pages in row order, one stored chunk at a time (decoded from its packed arrays), with the
@@ -107,27 +98,6 @@ async function* resultPages(db: Db, batchId: number, kind: string): AsyncGenerat
   }
 }
 
-/** The history export's formats (and CSV escaping), with the input row number first. */
-async function* resultChunks(pages: AsyncIterable<RowDto[]>, format: ExportFormat): AsyncGenerator<string> {
-  if (format === 'csv') {
-    yield `row,${csvHeader()}`;
-    for await (const page of pages) yield page.map((p) => `${p.row},${csvLine(p as PredictionDto)}`).join('');
-    return;
-  }
-  if (format === 'ndjson') {
-    for await (const page of pages) yield page.map((p) => `${JSON.stringify(p)}\n`).join('');
-    return;
-  }
-  yield '[';
-  let first = true;
-  for await (const page of pages) {
-    if (page.length === 0) continue;
-    yield (first ? '\n' : ',\n') + page.map((p) => JSON.stringify(p)).join(',\n');
-    first = false;
-  }
-  yield first ? ']\n' : '\n]\n';
-}
-
 /** Batch results (streamed export) and the progress event stream. */
 export const batchResultsRoutes: FastifyPluginAsyncZod<{
   service: BatchesService;
@@ -174,7 +144,7 @@ export const batchResultsRoutes: FastifyPluginAsyncZod<{
       return reply
         .header('content-disposition', `attachment; filename="vigil-batch-${id}-results.${format}"`)
         .type(EXPORT_CONTENT_TYPES[format])
-        .send(Readable.from(resultChunks(all(), format)));
+        .send(Readable.from(exportChunks(all(), format, (r) => r.row)));
     },
   );
 

@@ -10,8 +10,11 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 
 type Cell = string | number | null;
 
+/** What an export writes: a prediction, whose history id is null when it is not in history (batch results). */
+export type ExportRow = Omit<PredictionDto, 'id'> & { id: number | null };
+
 /** CSV columns in order. Numeric columns are written as numbers and never formula-escaped. */
-const CSV_COLUMNS: readonly { header: string; numeric: boolean; get: (p: PredictionDto) => Cell }[] = [
+const CSV_COLUMNS: readonly { header: string; numeric: boolean; get: (p: ExportRow) => Cell }[] = [
   { header: 'id', numeric: true, get: (p) => p.id },
   { header: 'created_at', numeric: false, get: (p) => p.createdAt },
   { header: 'model_id', numeric: false, get: (p) => p.modelId },
@@ -51,21 +54,24 @@ export function csvHeader(): string {
   return `${CSV_COLUMNS.map((c) => c.header).join(',')}\r\n`;
 }
 
-export function csvLine(p: PredictionDto): string {
+export function csvLine(p: ExportRow): string {
   return `${CSV_COLUMNS.map((c) => csvCell(c.get(p), c.numeric)).join(',')}\r\n`;
 }
 
 /**
  * Turns pages of predictions into text chunks of the chosen format, one chunk per page, so the
- * consumer's back-pressure paces the database reads.
+ * consumer's back-pressure paces the database reads. `row`, when given, puts the input row number
+ * first in CSV (batch results; JSON carries it as a field of the page's objects).
  */
-export async function* exportChunks(
-  pages: AsyncIterable<PredictionDto[]>,
+export async function* exportChunks<T extends ExportRow>(
+  pages: AsyncIterable<T[]>,
   format: ExportFormat,
+  row?: (p: T) => number,
 ): AsyncGenerator<string> {
   if (format === 'csv') {
-    yield csvHeader();
-    for await (const page of pages) yield page.map(csvLine).join('');
+    yield row ? `row,${csvHeader()}` : csvHeader();
+    for await (const page of pages)
+      yield page.map((p) => (row ? `${row(p)},${csvLine(p)}` : csvLine(p))).join('');
     return;
   }
   if (format === 'ndjson') {
