@@ -80,6 +80,18 @@ export {
   type TopFeature,
   topFeatureSchema,
 } from './predictions.js';
+export type {
+  ScanDns,
+  ScanHop,
+  ScanLexicalScore,
+  ScanPasswordForm,
+  ScanReason,
+  ScanReport,
+  ScanReputation,
+  ScanReputationMatch,
+  ScanTls,
+  ScanVerdict,
+} from './scan-report.js';
 export {
   type CreateScanBody,
   createScanBodySchema,

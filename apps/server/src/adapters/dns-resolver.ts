@@ -1,15 +1,8 @@
 import { Resolver } from 'node:dns/promises';
+import type { ScanDns } from '@vigil/contracts';
 
 /** The DNS answers a deep scan reports for a host (issue #5). Missing record types are empty lists. */
-export interface DnsAnswers {
-  a: string[];
-  aaaa: string[];
-  cname: string[];
-  mx: { exchange: string; priority: number }[];
-  ns: string[];
-  /** Per record type, why the query failed (other than "no such record"). */
-  errors: Record<string, string>;
-}
+export type DnsAnswers = ScanDns;
 
 const NO_DATA = new Set(['ENODATA', 'ENOTFOUND', 'ENONAME']);
 

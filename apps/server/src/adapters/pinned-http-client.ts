@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import type { ScanHop } from '@vigil/contracts';
 import { SsrfError, type SsrfGuard, type VettedTarget } from './ssrf-guard.js';
 
 /**
@@ -10,18 +11,8 @@ import { SsrfError, type SsrfGuard, type VettedTarget } from './ssrf-guard.js';
  * every hop vetted again; time and body size are capped.
  */
 
-export interface HttpHop {
-  url: string;
-  status: number | null;
-  /** The address connected to. */
-  address: string | null;
-  /** Location header of a 3xx. */
-  location: string | null;
-  /** How this hop was reached: the first request, an HTTP 3xx, or (browser) meta refresh / script. */
-  via: 'initial' | 'http' | 'meta-refresh' | 'script';
-  ms: number;
-  error?: string;
-}
+/** One request of a redirect chain, as the scan report shows it. */
+export type HttpHop = ScanHop;
 
 export interface FetchLimits {
   maxRedirects: number;

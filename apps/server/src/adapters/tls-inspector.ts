@@ -1,30 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
+import type { ScanTls } from '@vigil/contracts';
 import type { VettedTarget } from './ssrf-guard.js';
 
 /** What the deep scan reports about a host's TLS certificate (issue #5). */
-export interface TlsReport {
-  /** Chain valid against Node's trusted roots, plus any extra `ca` (and host name matched). */
-  valid: boolean;
-  /** Why not: the chain error (e.g. DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED) or the name mismatch. */
-  problems: string[];
-  protocol: string | null;
-  cipher: string | null;
-  subject: string;
-  issuer: string;
-  subjectAltNames: string[];
-  hostMatches: boolean;
-  validFrom: string;
-  validTo: string;
-  daysToExpiry: number;
-  /** Days since validFrom (young certificates are a phishing signal). */
-  ageDays: number;
-  selfSigned: boolean;
-  keyType: string | null;
-  keyBits: number | null;
-  signatureAlgorithm: string | null;
-  fingerprint256: string;
-}
+export type TlsReport = ScanTls;
 
 const DAY = 86_400_000;
 

@@ -1,86 +1,20 @@
 // Deep URL scans (GET/POST /api/v1/scans): the report's shape as the server writes it, and the
 // pure helpers the scans pages use (kept here so they are tested without a browser).
 
+import type { ScanDns, ScanHop, ScanReport, ScanTls } from '@vigil/contracts';
 import type { Scan, ScanDetailDto, ScanState } from '../api/types';
 
+// The report's shape is the server's own, from @vigil/contracts (the API documents it as an open object).
+export type {
+  ScanDns,
+  ScanHop,
+  ScanReason,
+  ScanReport,
+  ScanReputation,
+  ScanTls,
+  ScanVerdict,
+} from '@vigil/contracts';
 export type { Scan, ScanState };
-export type ScanVerdict = 'malicious' | 'suspicious' | 'benign';
-
-export interface ScanHop {
-  url: string;
-  status: number | null;
-  address: string | null;
-  location: string | null;
-  via: 'initial' | 'http' | 'meta-refresh' | 'script';
-  ms: number;
-  error?: string;
-}
-
-export interface ScanTls {
-  valid: boolean;
-  problems: string[];
-  protocol: string | null;
-  cipher: string | null;
-  subject: string;
-  issuer: string;
-  subjectAltNames: string[];
-  hostMatches: boolean;
-  validFrom: string;
-  validTo: string;
-  daysToExpiry: number;
-  ageDays: number;
-  selfSigned: boolean;
-  keyType: string | null;
-  keyBits: number | null;
-  signatureAlgorithm: string | null;
-  fingerprint256: string;
-}
-
-export interface ScanDns {
-  a: string[];
-  aaaa: string[];
-  cname: string[];
-  mx: { exchange: string; priority: number }[];
-  ns: string[];
-  errors: Record<string, string>;
-}
-
-export interface ScanReputation {
-  allowlisted: boolean;
-  blocklisted: boolean;
-  matches: { type: string; value: string; source: string }[];
-  host: string;
-  domain: string | null;
-}
-
-export interface ScanReason {
-  code: string;
-  text: string;
-  weight: number;
-}
-
-export interface ScanReport {
-  url: string;
-  finalUrl: string | null;
-  refused: { reason: string; message: string } | null;
-  fetchError: { reason: string; message: string } | null;
-  dns: ScanDns | null;
-  redirectChain: ScanHop[];
-  tls: ScanTls | null;
-  tlsError: string | null;
-  status: number | null;
-  headers: Record<string, string>;
-  title: string | null;
-  passwordForms: { action: string; method: string; crossDomain: boolean; insecure: boolean }[];
-  screenshot: { available: boolean; reason: string | null; bytes: number };
-  browser: { blockedRequests: { url: string; reason: string }[]; requests: number } | null;
-  reputation: ScanReputation[];
-  lexical: { riskScore: number; probability: number; reasons: string[]; modelId: string } | null;
-  riskScore: number;
-  verdict: ScanVerdict;
-  reasons: ScanReason[];
-  durationMs: number;
-}
 
 /** A scan with its report; the API documents the report as an open object, read here as a ScanReport. */
 export interface ScanDetail extends Omit<ScanDetailDto, 'report'> {

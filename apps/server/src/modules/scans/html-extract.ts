@@ -1,15 +1,8 @@
+import type { ScanPasswordForm } from '@vigil/contracts';
 import { analyseUrl } from '@vigil/detect';
 
-/** What the deep scan reads from a page's HTML (issue #5), without running it. */
-export interface PasswordForm {
-  /** The form's action resolved against the page URL (the page itself when absent). */
-  action: string;
-  method: string;
-  /** Posts to another registrable domain (or host, for IP hosts) than the page's. */
-  crossDomain: boolean;
-  /** Posts over plain HTTP. */
-  insecure: boolean;
-}
+/** A form asking for a password, as the deep scan reads it from a page's HTML (issue #5). */
+export type PasswordForm = ScanPasswordForm;
 
 export interface PageFacts {
   title: string | null;

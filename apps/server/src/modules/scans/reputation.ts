@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { ScanReputation, ScanReputationMatch } from '@vigil/contracts';
 import { analyseUrl } from '@vigil/detect';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
@@ -68,20 +69,9 @@ export const BUILTIN_ALLOWLIST: readonly string[] = [
   'baidu.com',
 ];
 
-export interface ReputationMatch {
-  type: IndicatorType;
-  value: string;
-  source: string;
-}
+export type ReputationMatch = ScanReputationMatch;
 
-export interface Reputation {
-  /** The registrable domain is on the allowlist (and no blocklist matched). */
-  allowlisted: boolean;
-  blocklisted: boolean;
-  matches: ReputationMatch[];
-  host: string;
-  domain: string | null;
-}
+export type Reputation = ScanReputation;
 
 export class ReputationService {
   private readonly allow = new Set(BUILTIN_ALLOWLIST);

@@ -1,59 +1,26 @@
 import { isIP } from 'node:net';
+import type { ScanLexicalScore, ScanReport } from '@vigil/contracts';
 import {
   type BrowserVisit,
   DEFAULT_BROWSER_LIMITS,
   findChromium,
   visitPage,
 } from '../../adapters/browser-screenshot.js';
-import { type DnsAnswers, resolveDnsAnswers } from '../../adapters/dns-resolver.js';
-import {
-  DEFAULT_FETCH_LIMITS,
-  type FetchLimits,
-  guardedFetch,
-  type HttpHop,
-} from '../../adapters/pinned-http-client.js';
+import { resolveDnsAnswers } from '../../adapters/dns-resolver.js';
+import { DEFAULT_FETCH_LIMITS, type FetchLimits, guardedFetch } from '../../adapters/pinned-http-client.js';
 import { SsrfError, type SsrfGuard } from '../../adapters/ssrf-guard.js';
-import { inspectTls, type TlsReport } from '../../adapters/tls-inspector.js';
-import { extractPageFacts, type PasswordForm, siteOf } from './html-extract.js';
-import type { Reputation, ReputationService } from './reputation.js';
-import { type ScanReason, type ScanVerdict, scanVerdict } from './scan-verdict.js';
+import { inspectTls } from '../../adapters/tls-inspector.js';
+import { extractPageFacts, siteOf } from './html-extract.js';
+import type { ReputationService } from './reputation.js';
+import { scanVerdict } from './scan-verdict.js';
 
 /** The full deep-scan report stored as JSON and served by GET /api/v1/scans/:id (issue #5). */
-export interface ScanReport {
-  url: string;
-  finalUrl: string | null;
-  /** Set when the scan was refused (SSRF guard) or could not fetch the page. */
-  refused: { reason: string; message: string } | null;
-  fetchError: { reason: string; message: string } | null;
-  dns: DnsAnswers | null;
-  redirectChain: HttpHop[];
-  tls: TlsReport | null;
-  tlsError: string | null;
-  status: number | null;
-  headers: Record<string, string>;
-  bodyBytes: number;
-  bodyTruncated: boolean;
-  title: string | null;
-  passwordForms: PasswordForm[];
-  screenshot: { available: boolean; reason: string | null; bytes: number };
-  browser: { blockedRequests: { url: string; reason: string }[]; requests: number } | null;
-  reputation: Reputation[];
-  lexical: { riskScore: number; probability: number; reasons: string[]; modelId: string } | null;
-  riskScore: number;
-  verdict: ScanVerdict;
-  reasons: ScanReason[];
-  durationMs: number;
-}
+export type { ScanReport };
 
 /** Wall-clock budget of one scan; the browser is cut short to stay within it. */
 export const SCAN_BUDGET_MS = 30_000;
 
-export interface LexicalScore {
-  riskScore: number;
-  probability: number;
-  reasons: string[];
-  modelId: string;
-}
+export type LexicalScore = ScanLexicalScore;
 
 export interface ScanRunnerDeps {
   guard: SsrfGuard;

@@ -1,17 +1,10 @@
+import type { ScanReason, ScanVerdict } from '@vigil/contracts';
 import type { TlsReport } from '../../adapters/tls-inspector.js';
 import type { PasswordForm } from './html-extract.js';
 import type { Reputation } from './reputation.js';
 
 /** The deep scan's final verdict (issue #5): model score, reputation and scan signals, in words. */
-export type ScanVerdict = 'malicious' | 'suspicious' | 'benign';
-
-export interface ScanReason {
-  /** Stable code, e.g. `blocklisted`, `password-form-cross-domain`. */
-  code: string;
-  text: string;
-  /** Points added to (or, negative, taken from) the risk score. */
-  weight: number;
-}
+export type { ScanReason, ScanVerdict };
 
 export interface VerdictInput {
   /** The lexical model's risk 0–100 for the submitted URL; null when no URL model is in production. */
