@@ -10,13 +10,15 @@
 // with VIGIL_HISTORY=none (results only in the batch's chunk table).
 // Target (printed, never asserted): ≥ 200k rows/s embedded. The load average is printed, as other
 // processes on the machine change the figures.
-// Environment: BENCH_ROWS (default 1,000,000), BENCH_TRAIN_ROWS (model training rows, default 50,000).
+// Environment: BENCH_ROWS (default 1,000,000), BENCH_TRAIN_ROWS (model training rows, default 50,000),
+// BENCH_STAGES=0 skips the in-process stages, BENCH_ONLY=text runs only the end-to-end runs whose
+// label contains the text (for profiling one of them).
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSyntheticFlows } from '@vigil/detect';
+import { createRecordMapper, generateSyntheticFlows } from '@vigil/detect';
 import { compileEnsemble, ensembleFromDocument } from '@vigil/ml';
 import pg from 'pg';
 import { createWorkerTrainingExecutor } from '../../apps/server/dist/adapters/worker-training-executor.js';
@@ -133,13 +135,14 @@ async function stages(path, document) {
   // history, on this thread: the difference is what history costs the scoring threads. It runs
   // after the threads: first, its ~450 MB of discarded strings slowed them threefold.
   const chunkMs = { packed: 0, withHistory: 0 };
+  const { keys } = createRecordMapper(file.inspection);
   let historyBytes = 0;
   for await (const chunk of readBatchRows(path, file.inspection, { chunkRows: CHUNK_ROWS })) {
     let s = performance.now();
     scoreChunk({ id: 1, kind: model.kind }, scorer, chunk, false);
     chunkMs.packed += performance.now() - s;
     s = performance.now();
-    historyBytes += scoreChunk({ id: 1, kind: model.kind }, scorer, chunk, true).history?.length ?? 0;
+    historyBytes += scoreChunk({ id: 1, kind: model.kind }, scorer, chunk, true, keys).history?.length ?? 0;
     chunkMs.withHistory += performance.now() - s;
   }
   return {
@@ -213,6 +216,15 @@ async function endToEnd(label, path, document, { databaseUrl, redisUrl, history 
     if (b.state !== 'done' || b.rowsDone !== ROWS)
       throw new Error(`${label}: batch ended ${b.state} with ${b.rowsDone} rows: ${b.error}`);
     const processMs = new Date(b.finishedAt).getTime() - new Date(b.startedAt).getTime();
+    if (process.env.BENCH_DEBUG)
+      console.log({
+        t0: performance.timeOrigin + t0,
+        t1: performance.timeOrigin + t1,
+        t2: performance.timeOrigin + t2,
+        created: Date.parse(b.createdAt),
+        started: Date.parse(b.startedAt),
+        finished: Date.parse(b.finishedAt),
+      });
     // The alerts go into prediction history after the batch is done (batch-history.ts).
     while (b.history.state === 'pending') await poll();
     const t3 = performance.now();
@@ -239,28 +251,7 @@ async function endToEnd(label, path, document, { databaseUrl, redisUrl, history 
   }
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-batch-data-'));
-try {
-  const path = join(dir, 'flows.csv');
-  console.log(
-    `bench:batch — ${fmt(ROWS)} synthetic flows, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
-  );
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
-  console.log(`load average at start: ${load()} (1, 5, 15 min)`);
-  let t = performance.now();
-  await writeCsv(path, ROWS);
-  console.log(
-    `generated ${fmt((await stat(path)).size / 2 ** 20)} MiB CSV in ${secs(performance.now() - t)}`,
-  );
-  t = performance.now();
-  const document = await trainDemoModel(TRAIN_ROWS);
-  console.log(
-    `trained the demo model (${document.ensemble.trees.length} trees) in ${secs(performance.now() - t)}\n`,
-  );
-
+async function printStages(path, document) {
   const s = await stages(path, document);
   console.log('Stages in-process, no store:');
   console.log(
@@ -287,8 +278,33 @@ try {
   console.log(
     `  parse + map + score, ${DEFAULT_SCORE_WORKERS} worker threads (chunks of ${fmt(CHUNK_ROWS)})      ${secs(s.parallelMs).padStart(9)}  ${fmt((ROWS / s.parallelMs) * 1000).padStart(11)} rows/s\n`,
   );
+}
 
-  const targets = [
+const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-batch-data-'));
+try {
+  const path = join(dir, 'flows.csv');
+  console.log(
+    `bench:batch — ${fmt(ROWS)} synthetic flows, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  );
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(`load average at start: ${load()} (1, 5, 15 min)`);
+  let t = performance.now();
+  await writeCsv(path, ROWS);
+  console.log(
+    `generated ${fmt((await stat(path)).size / 2 ** 20)} MiB CSV in ${secs(performance.now() - t)}`,
+  );
+  t = performance.now();
+  const document = await trainDemoModel(TRAIN_ROWS);
+  console.log(
+    `trained the demo model (${document.ensemble.trees.length} trees) in ${secs(performance.now() - t)}\n`,
+  );
+
+  if (process.env.BENCH_STAGES !== '0') await printStages(path, document);
+
+  let targets = [
     ['embedded runner, PGlite, history none', { history: 'none' }],
     ['embedded runner, PGlite, alerts history', {}],
   ];
@@ -299,6 +315,7 @@ try {
   if (REDIS_URL && DATABASE_URL)
     targets.push(['BullMQ, PostgreSQL', { redisUrl: REDIS_URL, databaseUrl: DATABASE_URL }]);
 
+  if (process.env.BENCH_ONLY) targets = targets.filter(([label]) => label.includes(process.env.BENCH_ONLY));
   console.log('End to end (upload over HTTP → validated → job → done):');
   for (const [label, opts] of targets) {
     const r = await endToEnd(label, path, document, opts);

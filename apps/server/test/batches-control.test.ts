@@ -215,6 +215,19 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
       headers: analyst,
     });
     expect(history.json().items[0]).toMatchObject({ source: `batch:${id}`, verdict: 'attack' });
+    // Read back from history, every alert is what the chunk held: record (keys and values), features.
+    const after = await idle.inject({
+      method: 'GET',
+      url: `/api/v1/batches/${id}/results?format=ndjson`,
+      headers: analyst,
+    });
+    const withoutId = (l: Record<string, unknown>) => ({ ...l, id: null });
+    expect(
+      after.body
+        .trim()
+        .split('\n')
+        .map((l) => withoutId(JSON.parse(l))),
+    ).toEqual(lines.map(withoutId));
     const counted = await sql<{ n: number }>`
       select count(*)::int as n from predictions where batch_id = ${id}`.execute(store.db);
     expect(counted.rows[0].n).toBe(attackRows);

@@ -9,6 +9,7 @@ import * as url from './migrations/0005-url.js';
 import * as batchChunks from './migrations/0006-batch-chunks.js';
 import * as scans from './migrations/0007-scans.js';
 import * as batchHistory from './migrations/0008-batch-history.js';
+import * as batchHistoryBytes from './migrations/0009-batch-history-bytes.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 import { lockEmbeddedStore } from './store-lock.js';
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '0006-batch-chunks': batchChunks,
   '0007-scans': scans,
   '0008-batch-history': batchHistory,
+  '0009-batch-history-bytes': batchHistoryBytes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

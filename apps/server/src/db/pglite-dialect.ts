@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, QueryOptions } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -40,11 +40,23 @@ export class PGliteDialect implements Dialect {
   }
 }
 
+const BYTEA_OID = 17;
+
+/**
+ * bytea both ways without PGlite's per-byte JavaScript: a byte array parameter goes to the backend
+ * as a binary parameter, unchanged (PGlite's own serializer writes it out as hex text, one
+ * `toString(16)` per byte), and a bytea result's hex text is decoded by Buffer.
+ */
+const QUERY_OPTIONS: QueryOptions = {
+  serializers: { [BYTEA_OID]: (bytes: Uint8Array) => bytes as unknown as string },
+  parsers: { [BYTEA_OID]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
+};
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], QUERY_OPTIONS);
     const command = compiled.query.kind;
     const mutates =
       command === 'InsertQueryNode' || command === 'UpdateQueryNode' || command === 'DeleteQueryNode';

@@ -183,8 +183,8 @@ export interface BatchResultChunksTable {
   /** JSON of the per-row tuple columns. */
   tuples: string;
   aggregates: JSONColumnType<Record<string, unknown>, string, string>;
-  /** The chunk's alerts waiting for `predictions` (JSON, see batch-history.ts); null once written or if none. */
-  history: string | null;
+  /** The chunk's alerts waiting for `predictions` (UTF-8 JSON, see batch-history.ts); null once written or if none. */
+  history: Uint8Array | null;
 }
 
 /** A deep URL scan (0007-scans); `report` is the ScanReport of modules/scans. */

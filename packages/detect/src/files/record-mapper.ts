@@ -7,6 +7,11 @@ import { flattenZeekJson } from './zeek.js';
  * is bad (it is then counted and reported, not fatal).
  */
 export interface RecordMapper {
+  /**
+   * The keys of every record `fromCells` makes, in order, for a delimited flow file: its values are
+   * all strings, so a record can travel as its values alone. Null for JSON lines and URL lists.
+   */
+  readonly keys: readonly string[] | null;
   fromCells(cells: readonly string[]): Record<string, unknown> | string;
   fromJsonLine(line: string): Record<string, unknown> | string;
 }
@@ -32,7 +37,9 @@ export function createRecordMapper(inspection: FileInspection): RecordMapper {
   const absent = inspection.layout === 'zeek-json' ? '-' : null;
   const urlKey = inspection.urlColumn;
 
+  const delimited = inspection.layout === 'csv' || inspection.layout === 'zeek-tsv';
   return {
+    keys: delimited && urlKey === null ? names : null,
     fromCells(cells) {
       if (cells.length !== width) {
         return `expected ${width} fields, got ${cells.length}`;

@@ -1,26 +1,31 @@
 import { URL_BATCH_KIND } from '@vigil/detect';
 import { ChunkBuilder, type PackedChunk } from './batch-chunks.js';
-import { encodeHistoryAlert } from './batch-history.js';
+import { chunkHistoryJson, encodeHistoryAlert } from './batch-history.js';
 import type { BatchScorer } from './batch-scorer.js';
 import type { BadRow } from './batches.repo.js';
+
+const utf8 = new TextEncoder();
 
 /** A scored chunk: its packed results, its alerts for history (batch-history.ts; null if none), the bad rows found. */
 export interface ScoredChunk {
   packed: PackedChunk;
-  history: string | null;
+  /** The alerts as one UTF-8 JSON array, in a buffer of its own (a scoring thread transfers it). */
+  history: Uint8Array | null;
   bad: BadRow[];
 }
 
 /**
  * Scores one chunk of rows: every row gets a packed result or a bad-row reason; with `withAlerts`,
- * the alerts (with explanation and input record) are encoded for history, as one string that a
- * scoring thread hands over in one copy.
+ * the alerts (with explanation and input record) are encoded for history, as UTF-8 bytes that a
+ * scoring thread hands over without a copy.
  */
 export function scoreChunk(
   batch: { id: number | string; kind: string },
   scorer: BatchScorer,
   chunk: { firstRow: number; items: (Record<string, unknown> | string)[]; lines: number[] },
   withAlerts = true,
+  /** The keys of every record, when all are alike (RecordMapper.keys): alerts then keep values only. */
+  recordKeys: readonly string[] | null = null,
 ): ScoredChunk {
   const bad: BadRow[] = [];
   const records: Record<string, unknown>[] = [];
@@ -47,8 +52,11 @@ export function scoreChunk(
     if (urls) builder.url(i, r, String(records[j].url), r.domain ?? null);
     else builder.flow(i, r, tuple);
     if (r.verdict !== 'attack' || !withAlerts) continue;
-    alerts.push(encodeHistoryAlert(chunk.firstRow + i, r, tuple, scorer.stored(records[j], r)));
+    alerts.push(encodeHistoryAlert(chunk.firstRow + i, r, tuple, scorer.stored(records[j], r), recordKeys));
   }
   bad.sort((a, b) => a.row - b.row);
-  return { packed: builder.pack(), history: alerts.length > 0 ? `[${alerts.join(',')}]` : null, bad };
+  // TextEncoder gives the bytes an ArrayBuffer of their own (Buffer.from may share its pool), so
+  // they can be transferred.
+  const history = alerts.length > 0 ? utf8.encode(chunkHistoryJson(alerts, recordKeys)) : null;
+  return { packed: builder.pack(), history, bad };
 }

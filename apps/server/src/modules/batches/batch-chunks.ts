@@ -73,20 +73,68 @@ export interface PackedChunk {
 const base64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 const bytesOf = (text: string) => Buffer.from(text, 'base64');
 
-function bump(map: Map<string, Tally>, key: string, attack: number): void {
-  const t = map.get(key);
-  if (t) {
-    t[0]++;
-    t[1] += attack;
-  } else map.set(key, [1, attack]);
+/**
+ * Count and attacks of one key in one number, `attacks * ATTACKS + count` (a chunk has fewer than
+ * 2^26 rows, so both stay exact): a tally update allocates nothing, and a larger packed number is
+ * a key with more attacks, then more rows, which is the order of the top lists.
+ */
+const ATTACKS = 2 ** 26;
+
+function bump(map: Map<string, number>, key: string, attack: number): void {
+  map.set(key, (map.get(key) ?? 0) + 1 + attack * ATTACKS);
 }
 
-/** The K most attacking, then most frequent, values of a tally. */
-export function topOfTally(map: Map<string, Tally>, k: number): [string, number, number][] {
-  return [...map]
-    .map(([v, [n, a]]) => [v, n, a] as [string, number, number])
-    .sort((x, y) => y[2] - x[2] || y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
-    .slice(0, k);
+const unpack = (packed: number): Tally => {
+  const attacks = Math.floor(packed / ATTACKS);
+  return [packed - attacks * ATTACKS, attacks];
+};
+
+/** Whether key `a` (packed tally `pa`) ranks after `b`: fewer attacks, then fewer rows, then later in code-unit order. */
+const ranksAfter = (pa: number, a: string, pb: number, b: string): boolean => pa < pb || (pa === pb && a > b);
+
+/**
+ * The K most attacking, then most frequent, values of a tally (ties in code-unit order). A chunk's
+ * source addresses can all differ: a heap of the best K so far keeps this one pass over the map,
+ * where sorting every value cost more than scoring the rows.
+ */
+export function topOfTally(map: Map<string, number>, k: number): [string, number, number][] {
+  // Min-heap by rank: the root is the worst of the kept values.
+  const keys: string[] = [];
+  const tallies: number[] = [];
+  const siftDown = (i: number) => {
+    const n = keys.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      let w = l;
+      if (l + 1 < n && ranksAfter(tallies[l + 1], keys[l + 1], tallies[l], keys[l])) w = l + 1;
+      if (!ranksAfter(tallies[w], keys[w], tallies[i], keys[i])) return;
+      [keys[i], keys[w]] = [keys[w], keys[i]];
+      [tallies[i], tallies[w]] = [tallies[w], tallies[i]];
+      i = w;
+    }
+  };
+  for (const [key, tally] of map) {
+    if (keys.length < k) {
+      keys.push(key);
+      tallies.push(tally);
+      for (let i = keys.length - 1; i > 0; ) {
+        const p = (i - 1) >> 1;
+        if (!ranksAfter(tallies[i], keys[i], tallies[p], keys[p])) break;
+        [keys[i], keys[p]] = [keys[p], keys[i]];
+        [tallies[i], tallies[p]] = [tallies[p], tallies[i]];
+        i = p;
+      }
+    } else if (k > 0 && ranksAfter(tallies[0], keys[0], tally, key)) {
+      keys[0] = key;
+      tallies[0] = tally;
+      siftDown(0);
+    }
+  }
+  return keys
+    .map((key, i) => [key, tallies[i]] as const)
+    .sort(([a, pa], [b, pb]) => (ranksAfter(pa, a, pb, b) ? 1 : ranksAfter(pb, b, pa, a) ? -1 : 0))
+    .map(([key, packed]) => [key, ...unpack(packed)]);
 }
 
 /** Fills one chunk row by row (in input order), then packs it. */
@@ -98,10 +146,10 @@ export class ChunkBuilder {
   private readonly categoryIndex = new Map<string, number>();
   private readonly tuples: ChunkTuples;
   private readonly hist = new Array<number>(10).fill(0);
-  private readonly cats = new Map<string, Tally>();
-  private readonly src = new Map<string, Tally>();
-  private readonly dst = new Map<string, Tally>();
-  private readonly dom = new Map<string, Tally>();
+  private readonly cats = new Map<string, number>();
+  private readonly src = new Map<string, number>();
+  private readonly dst = new Map<string, number>();
+  private readonly dom = new Map<string, number>();
   private benign = 0;
   private attack = 0;
 
@@ -174,7 +222,7 @@ export class ChunkBuilder {
       aggregates: {
         verdicts: { benign: this.benign, attack: this.attack },
         histogram: [...this.hist],
-        categories: Object.fromEntries(this.cats),
+        categories: Object.fromEntries([...this.cats].map(([c, packed]) => [c, unpack(packed)])),
         sources: topOfTally(this.src, CHUNK_TOP_K),
         destinations: topOfTally(this.dst, CHUNK_TOP_K),
         domains: topOfTally(this.dom, CHUNK_TOP_K),

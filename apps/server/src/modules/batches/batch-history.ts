@@ -6,14 +6,19 @@ import type { BatchPrediction } from './batch-scorer.js';
 
 /**
  * History follows the batch (migration 0008). While a batch is scored, each chunk keeps its alerts
- * as JSON in `batch_result_chunks.history`, written in the checkpoint's transaction with the packed
+ * as JSON (UTF-8 bytes, 0009) in `batch_result_chunks.history`, written in the checkpoint's transaction with the packed
  * results; once the batch is done, {@link writeBatchHistory} moves them into `predictions`, one chunk
  * per transaction. Why: inserting into the indexed `predictions` table costs ~80 µs a row on PGlite,
  * five times the scoring, and a batch's results do not need it to be complete and downloadable.
  *
- * One alert is a JSON array, in this order (HistoryAlert):
+ * A chunk's history is one JSON document, `{"keys": [...] | null, "alerts": [alert, ...]}`, where one
+ * alert is a JSON array, in this order (HistoryAlert):
  *   [row, verdict, probability, category, riskScore, srcIp, dstIp, srcPort, dstPort, protocol,
  *    topFeatures, record]
+ * With `keys` (a delimited file: every record has these keys, with string values), an alert's record
+ * is written as its values alone, in the keys' order: a third of an alert's bytes, to encode, store
+ * and copy, were the record's keys. (Chunks stored before 0009 hold a plain array of alerts with
+ * records as objects; both forms are read.)
  */
 export type HistoryAlert = [
   row: number,
@@ -30,8 +35,24 @@ export type HistoryAlert = [
   record: Record<string, unknown>,
 ];
 
-/** One alert as an element of a chunk's `history` array (see HistoryAlert). */
-export function encodeHistoryAlert(row: number, p: BatchPrediction, t: FlowTuple, record: unknown): string {
+/**
+ * One alert as an element of a chunk's `alerts` (see HistoryAlert). With `keys`, `record` holds
+ * them all and only its values are written.
+ */
+export function encodeHistoryAlert(
+  row: number,
+  p: BatchPrediction,
+  t: FlowTuple,
+  record: unknown,
+  keys: readonly string[] | null = null,
+): string {
+  let stored = record;
+  if (keys !== null) {
+    const fields = record as Record<string, unknown>;
+    const values = new Array<unknown>(keys.length);
+    for (let k = 0; k < keys.length; k++) values[k] = fields[keys[k]];
+    stored = values;
+  }
   // One stringify of the whole array: a third faster than joining its fields' JSON by hand.
   // (Undefined fields become null, as JSON arrays write them.)
   return jsonForStore([
@@ -46,27 +67,58 @@ export function encodeHistoryAlert(row: number, p: BatchPrediction, t: FlowTuple
     t.dstPort,
     t.protocol,
     p.topFeatures,
-    record,
+    stored,
   ]);
 }
 
-/** The alerts of a chunk's `history` column (the results export reads them before they are in history). */
-export function decodeChunkHistory(history: string | null): HistoryAlert[] {
-  return history ? (JSON.parse(history) as HistoryAlert[]) : [];
+/** A chunk's history document from its encoded alerts (see the top of this file). */
+export function chunkHistoryJson(alerts: readonly string[], keys: readonly string[] | null): string {
+  return `{"keys":${JSON.stringify(keys)},"alerts":[${alerts.join(',')}]}`;
+}
+
+/**
+ * The alerts of a chunk's `history` (the results export reads them before they are in history): the
+ * column's JSON text, or the bytes a scoring thread made. Records come back as objects.
+ */
+export function decodeChunkHistory(history: string | Uint8Array | null): HistoryAlert[] {
+  if (!history) return [];
+  const text = typeof history === 'string' ? history : Buffer.from(history).toString('utf8');
+  const doc = JSON.parse(text) as HistoryAlert[] | { keys: string[] | null; alerts: unknown[][] };
+  if (Array.isArray(doc)) return doc;
+  const { keys, alerts } = doc;
+  if (keys === null) return alerts as HistoryAlert[];
+  return alerts.map((a) => {
+    const values = a[11] as unknown[];
+    const record: Record<string, unknown> = {};
+    for (let k = 0; k < keys.length; k++) record[keys[k]] = values[k];
+    return [...a.slice(0, 11), record] as HistoryAlert;
+  });
 }
 
 // One statement per chunk: the alerts go from the chunk's JSON into `predictions` inside the
-// database, with no round trip through JavaScript; (batch_id, batch_row) is unique, so a chunk
+// database, with no round trip through JavaScript. The chunk's document is parsed once
+// (materialized: inlined, PostgreSQL parsed it again for every alert); (batch_id, batch_row) is unique, so a chunk
 // copied again after a crash adds nothing.
 const COPY_CHUNK = `
-  with copied as (
+  with chunk as materialized (
+    select c.created_at, c.model_id, c.batch_id, convert_from(c.history, 'UTF8')::jsonb as doc
+    from batch_result_chunks c
+    where c.batch_id = $1 and c.first_row = $2 and c.history is not null
+  ), parts as materialized (
+    select created_at, model_id, batch_id,
+      case when jsonb_typeof(doc->'keys') = 'array'
+        then array(select jsonb_array_elements_text(doc->'keys')) end as keys,
+      case when jsonb_typeof(doc) = 'array' then doc else doc->'alerts' end as alerts
+    from chunk
+  ), copied as (
     insert into predictions (created_at, model_id, kind, verdict, probability, category, risk_score,
       src_ip, dst_ip, src_port, dst_port, protocol, source, top_features, record, batch_id, batch_row)
-    select c.created_at, c.model_id, $3, a->>1, (a->>2)::float8, a->>3, (a->>4)::int,
-      a->>5, a->>6, (a->>7)::int, (a->>8)::int, a->>9, $4, (a->10)::jsonb, (a->11)::jsonb, c.batch_id,
-      (a->>0)::int
-    from batch_result_chunks c, jsonb_array_elements(c.history::jsonb) a
-    where c.batch_id = $1 and c.first_row = $2 and c.history is not null
+    select p.created_at, p.model_id, $3, a->>1, (a->>2)::float8, a->>3, (a->>4)::int,
+      a->>5, a->>6, (a->>7)::int, (a->>8)::int, a->>9, $4, a->10,
+      case when p.keys is null then a->11
+        else jsonb_object(p.keys, array(select jsonb_array_elements_text(a->11))) end,
+      p.batch_id, (a->>0)::int
+    from parts p, jsonb_array_elements(p.alerts) a
     on conflict (batch_id, batch_row) do nothing
     returning 1
   )

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { FileFormatError, type FileInspection, URL_BATCH_KIND } from '@vigil/detect';
+import { createRecordMapper, FileFormatError, type FileInspection, URL_BATCH_KIND } from '@vigil/detect';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import { JobAbortError, type JobContext } from '../../jobs/job-queue.js';
@@ -148,8 +148,9 @@ export async function processBatch(
         chunkRows,
         signal: ctx.signal,
       });
+      const { keys } = createRecordMapper(format);
       for await (const chunk of chunks) {
-        const scored = scoreChunk(batch, scorer, chunk, deps.history !== 'none');
+        const scored = scoreChunk(batch, scorer, chunk, deps.history !== 'none', keys);
         if (!(await commit(scored))) return await halt();
       }
     }

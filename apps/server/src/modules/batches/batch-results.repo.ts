@@ -13,7 +13,7 @@ export async function insertChunk(
   modelId: string,
   createdAt: Date,
   c: PackedChunk,
-  history: string | null,
+  history: Uint8Array | null,
 ): Promise<void> {
   await db.executeQuery(
     CompiledQuery.raw(
@@ -55,7 +55,7 @@ export async function selectStoredEnd(db: Db, batchId: number): Promise<number> 
 export interface ChunkRow extends StoredChunk {
   created_at: Date;
   model_id: string;
-  /** Alerts not yet in history (batch-history.ts), else null. */
+  /** Alerts not yet in history (batch-history.ts, as JSON text), else null. */
   history: string | null;
 }
 
@@ -74,7 +74,7 @@ export function selectChunks(db: Db, batchId: number, afterRow: number, limit: n
       'category_idx',
       'categories',
       'tuples',
-      'history',
+      sql<string | null>`convert_from(history, 'UTF8')`.as('history'),
     ])
     .where('batch_id', '=', batchId)
     .where('first_row', '>', afterRow)

@@ -59,7 +59,7 @@ function score(task: ScoreTask) {
   if (items.length !== task.rows) {
     throw new Error(`rows ${task.firstRow}+: read ${items.length} rows where the scan counted ${task.rows}`);
   }
-  return scoreChunk(data.batch, scorer, { firstRow: task.firstRow, items, lines }, data.alerts);
+  return scoreChunk(data.batch, scorer, { firstRow: task.firstRow, items, lines }, data.alerts, mapper.keys);
 }
 
 parentPort!.on('message', (task: ScoreTask | null) => {
@@ -69,8 +69,12 @@ parentPort!.on('message', (task: ScoreTask | null) => {
     return;
   }
   try {
-    // The alerts travel as one JSON string (ScoredChunk.history), copied at once.
-    parentPort!.postMessage({ seq: task.seq, result: score(task) });
+    // The alerts' bytes (ScoredChunk.history) move to the main thread without a copy.
+    const result = score(task);
+    parentPort!.postMessage(
+      { seq: task.seq, result },
+      result.history ? [result.history.buffer as ArrayBuffer] : [],
+    );
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({
