@@ -1,6 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect } from 'kysely';
+import {
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+  PostgresDialect,
+} from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as jobs from './migrations/0002-jobs.js';
 import * as batches from './migrations/0003-batches.js';
@@ -9,7 +16,7 @@ import * as url from './migrations/0005-url.js';
 import * as batchChunks from './migrations/0006-batch-chunks.js';
 import * as scans from './migrations/0007-scans.js';
 import * as batchHistory from './migrations/0008-batch-history.js';
-import * as batchHistoryBytes from './migrations/0009-batch-history-bytes.js';
+import * as batchChunkBytes from './migrations/0009-batch-chunk-bytes.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 import { lockEmbeddedStore } from './store-lock.js';
@@ -93,15 +100,30 @@ const migrations: Record<string, Migration> = {
   '0006-batch-chunks': batchChunks,
   '0007-scans': scans,
   '0008-batch-history': batchHistory,
-  '0009-batch-history-bytes': batchHistoryBytes,
+  '0009-batch-chunk-bytes': batchChunkBytes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Applies pending migrations; returns the names applied. Throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  return migrateWith((migrator) => migrator.migrateToLatest(), db);
+}
+
+/**
+ * Migrates up or down to the named migration (tests of a migration's data conversion run it
+ * against rows written in the previous schema). Returns the names applied or undone.
+ */
+export async function migrateTo(db: Db, name: string): Promise<string[]> {
+  if (!(name in migrations)) throw new Error(`no migration named ${name}`);
+  return migrateWith((migrator) => migrator.migrateTo(name), db);
+}
+
+async function migrateWith(
+  run: (migrator: Migrator) => Promise<MigrationResultSet>,
+  db: Db,
+): Promise<string[]> {
+  const { error, results } = await run(new Migrator({ db, provider }));
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const reason = error instanceof Error ? error.message : String(error);

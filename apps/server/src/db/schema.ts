@@ -171,17 +171,17 @@ export interface BatchResultChunksTable {
   row_count: number;
   created_at: Date;
   model_id: string;
-  /** base64 of uint8 per row: 0 benign, 1 attack, 2 bad row (no result). */
-  verdicts: string;
-  /** base64 of float32 LE per row. */
-  probabilities: string;
-  /** base64 of uint8 per row, 0–100. */
-  risk: string;
-  /** base64 of uint16 LE per row, index into `categories`. */
-  category_idx: string;
+  /** uint8 per row: 0 benign, 1 attack, 2 bad row (no result). */
+  verdicts: Uint8Array;
+  /** float32 LE per row. */
+  probabilities: Uint8Array;
+  /** uint8 per row, 0–100. */
+  risk: Uint8Array;
+  /** uint16 LE per row, index into `categories`. */
+  category_idx: Uint8Array;
   categories: JSONColumnType<string[], string, string>;
-  /** JSON of the per-row tuple columns. */
-  tuples: string;
+  /** UTF-8 JSON of the per-row tuple columns. */
+  tuples: Uint8Array;
   aggregates: JSONColumnType<Record<string, unknown>, string, string>;
   /** The chunk's alerts waiting for `predictions` (UTF-8 JSON, see batch-history.ts); null once written or if none. */
   history: Uint8Array | null;

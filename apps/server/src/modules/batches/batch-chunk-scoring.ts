@@ -1,6 +1,6 @@
 import { URL_BATCH_KIND } from '@vigil/detect';
 import { ChunkBuilder, type PackedChunk } from './batch-chunks.js';
-import { chunkHistoryJson, encodeHistoryAlert } from './batch-history.js';
+import { chunkHistoryJson, historyAlert } from './batch-history.js';
 import type { BatchScorer } from './batch-scorer.js';
 import type { BadRow } from './batches.repo.js';
 
@@ -40,7 +40,7 @@ export function scoreChunk(
   const results = scorer.score(records);
   const urls = batch.kind === URL_BATCH_KIND;
   const builder = new ChunkBuilder(chunk.firstRow, chunk.items.length, urls);
-  const alerts: string[] = [];
+  const alerts: unknown[][] = [];
   for (let j = 0; j < results.length; j++) {
     const r = results[j];
     const i = rows[j];
@@ -52,7 +52,7 @@ export function scoreChunk(
     if (urls) builder.url(i, r, String(records[j].url), r.domain ?? null);
     else builder.flow(i, r, tuple);
     if (r.verdict !== 'attack' || !withAlerts) continue;
-    alerts.push(encodeHistoryAlert(chunk.firstRow + i, r, tuple, scorer.stored(records[j], r), recordKeys));
+    alerts.push(historyAlert(chunk.firstRow + i, r, tuple, scorer.stored(records[j], r), recordKeys));
   }
   bad.sort((a, b) => a.row - b.row);
   // TextEncoder gives the bytes an ArrayBuffer of their own (Buffer.from may share its pool), so

@@ -57,21 +57,30 @@ export interface RowTuple {
   protocol: string | null;
 }
 
-/** A chunk ready to store: typed arrays in base64, tuples as JSON. */
+/**
+ * A chunk ready to store: the typed arrays' bytes and the tuples' UTF-8 JSON, each in a buffer of
+ * its own (a scoring thread transfers them: {@link packedBuffers}).
+ */
 export interface PackedChunk {
   firstRow: number;
   rowCount: number;
-  verdicts: string;
-  probabilities: string;
-  risk: string;
-  categoryIdx: string;
+  verdicts: Uint8Array;
+  probabilities: Uint8Array;
+  risk: Uint8Array;
+  categoryIdx: Uint8Array;
   categories: string[];
-  tuples: string;
+  tuples: Uint8Array;
   aggregates: ChunkAggregates;
 }
 
-const base64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-const bytesOf = (text: string) => Buffer.from(text, 'base64');
+/** The buffers of a packed chunk, to transfer it to another thread without copying them. */
+export function packedBuffers(c: PackedChunk): ArrayBuffer[] {
+  return [c.verdicts, c.probabilities, c.risk, c.categoryIdx, c.tuples].map((a) => a.buffer as ArrayBuffer);
+}
+
+const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+// TextEncoder gives each its own ArrayBuffer (Buffer.from may share a pool), so it can be transferred.
+const utf8 = new TextEncoder();
 
 /**
  * Count and attacks of one key in one number, `attacks * ATTACKS + count` (a chunk has fewer than
@@ -212,13 +221,13 @@ export class ChunkBuilder {
     return {
       firstRow: this.firstRow,
       rowCount: this.rowCount,
-      verdicts: base64(this.verdicts),
+      verdicts: this.verdicts,
       // Typed arrays use the platform's byte order; every platform Node runs on is little-endian.
-      probabilities: base64(this.probs),
-      risk: base64(this.risk),
-      categoryIdx: base64(this.cat),
+      probabilities: bytes(this.probs),
+      risk: this.risk,
+      categoryIdx: bytes(this.cat),
       categories: [...this.categoryIndex.keys()],
-      tuples: JSON.stringify(this.tuples),
+      tuples: utf8.encode(JSON.stringify(this.tuples)),
       aggregates: {
         verdicts: { benign: this.benign, attack: this.attack },
         histogram: [...this.hist],
@@ -238,30 +247,28 @@ export interface DecodedRow extends RowResult, RowTuple {
   domain: string | null;
 }
 
-/** A stored chunk as the repo returns it. */
+/** A stored chunk as the repo returns it (or a packed one, in tests): the tuples as JSON text or bytes. */
 export interface StoredChunk {
   first_row: number;
   row_count: number;
-  verdicts: string;
-  probabilities: string;
-  risk: string;
-  category_idx: string;
+  verdicts: Uint8Array;
+  probabilities: Uint8Array;
+  risk: Uint8Array;
+  category_idx: Uint8Array;
   categories: string[];
-  tuples: string;
+  tuples: string | Uint8Array;
 }
 
 /** The rows of a stored chunk with a result, in row order. */
 export function* decodeChunk(c: StoredChunk): Generator<DecodedRow> {
   const n = c.row_count;
-  const view = (text: string) => {
-    const b = bytesOf(text);
-    return new DataView(b.buffer, b.byteOffset, b.byteLength);
-  };
-  const verdicts = bytesOf(c.verdicts);
-  const risk = bytesOf(c.risk);
+  const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const verdicts = c.verdicts;
+  const risk = c.risk;
   const probs = view(c.probabilities);
   const cats = view(c.category_idx);
-  const t = JSON.parse(c.tuples) as ChunkTuples;
+  const text = typeof c.tuples === 'string' ? c.tuples : Buffer.from(c.tuples).toString('utf8');
+  const t = JSON.parse(text) as ChunkTuples;
   for (let i = 0; i < n; i++) {
     const v = verdicts[i];
     if (v === BAD) continue;

@@ -53,6 +53,7 @@ export async function selectStoredEnd(db: Db, batchId: number): Promise<number> 
 
 /** A stored chunk with what the export needs besides the packed rows. */
 export interface ChunkRow extends StoredChunk {
+  tuples: string;
   created_at: Date;
   model_id: string;
   /** Alerts not yet in history (batch-history.ts, as JSON text), else null. */
@@ -73,7 +74,7 @@ export function selectChunks(db: Db, batchId: number, afterRow: number, limit: n
       'risk',
       'category_idx',
       'categories',
-      'tuples',
+      sql<string>`convert_from(tuples, 'UTF8')`.as('tuples'),
       sql<string | null>`convert_from(history, 'UTF8')`.as('history'),
     ])
     .where('batch_id', '=', batchId)

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createCsvReader, createRecordMapper, FileFormatError, type FileInspection } from '@vigil/detect';
 import { compileEnsemble, ensembleFromDocument, type ModelDocument } from '@vigil/ml';
 import { scoreChunk } from './batch-chunk-scoring.js';
+import { packedBuffers } from './batch-chunks.js';
 import type { RowRange } from './batch-file-ranges.js';
 import { flowBatchScorer } from './batch-scorer.js';
 
