@@ -70,12 +70,11 @@ parentPort!.on('message', (task: ScoreTask | null) => {
     return;
   }
   try {
-    // The alerts' bytes (ScoredChunk.history) move to the main thread without a copy.
+    // The packed results' and the alerts' bytes move to the main thread without a copy.
     const result = score(task);
-    parentPort!.postMessage(
-      { seq: task.seq, result },
-      result.history ? [result.history.buffer as ArrayBuffer] : [],
-    );
+    const buffers = packedBuffers(result.packed);
+    if (result.history) buffers.push(result.history.buffer as ArrayBuffer);
+    parentPort!.postMessage({ seq: task.seq, result }, buffers);
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({
