@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JobAbortError } from '../src/jobs/job-queue.js';
 import { decodeChunk } from '../src/modules/batches/batch-chunks.js';
+import { pendingAlertsDir } from '../src/modules/batches/batch-pending-alerts.js';
 import { processBatch } from '../src/modules/batches/batch-processor.js';
 import { selectChunks } from '../src/modules/batches/batch-results.repo.js';
 import {
@@ -46,6 +48,9 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
   const post = (id: number, action: 'cancel' | 'retry') =>
     idle.inject({ method: 'POST', url: `/api/v1/batches/${id}/${action}`, headers: analyst });
   const stored = (id: number, db = store.db) => storedResults(db, id);
+  const uploadPath = async (id: number) =>
+    (await sql<{ file_path: string }>`select file_path from batches where id = ${id}`.execute(store.db))
+      .rows[0].file_path;
   /** The batch's attack rows, from its packed results. */
   const storedAttacks = async (id: number) => {
     const rows: number[] = [];
@@ -231,6 +236,30 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
     const counted = await sql<{ n: number }>`
       select count(*)::int as n from predictions where batch_id = ${id}`.execute(store.db);
     expect(counted.rows[0].n).toBe(attackRows);
+    // The files of alerts waiting for history went with the last copy.
+    expect(existsSync(pendingAlertsDir(await uploadPath(id)))).toBe(false);
+  });
+
+  it("writes a chunk's alerts to history from its results when their file is gone", async () => {
+    const id = await upload(idle, 3000, 9);
+    // Stop before the history copies (clock reads: 1 starts, 2–4 commit, 5 marks done).
+    await run(id, 6, 'shutdown');
+    expect((await get(id)).history.state).toBe('pending');
+    const attackRows = await storedAttacks(id);
+    const dir = pendingAlertsDir(await uploadPath(id));
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(['1.json', '1001.json', '2001.json']);
+    rmSync(join(dir, '1001.json'));
+    await run(id);
+    expect((await get(id)).history).toEqual({ state: 'written', rows: attackRows.length });
+    const rows = await sql<{ batch_row: number; top_features: unknown[]; record: unknown }>`
+      select batch_row, top_features, record from predictions where batch_id = ${id}`.execute(store.db);
+    const lost = rows.rows.filter((r) => r.batch_row > 1000 && r.batch_row <= 2000);
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost.every((r) => r.top_features.length === 0)).toBe(true);
+    const kept = rows.rows.filter((r) => r.batch_row <= 1000);
+    expect(kept.every((r) => r.top_features.length > 0)).toBe(true);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('fails a batch with a clear message when its model is gone, and lists batches newest first', async () => {

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/db/database.js';
 import { decodeChunk } from '../src/modules/batches/batch-chunks.js';
 import { decodeChunkHistory } from '../src/modules/batches/batch-history.js';
+import { readPendingAlerts } from '../src/modules/batches/batch-pending-alerts.js';
 import { selectChunks } from '../src/modules/batches/batch-results.repo.js';
 
 /** A multipart/form-data body as a browser or curl sends it. */
@@ -245,7 +246,7 @@ export async function waitForBatch(
 /**
  * A batch's stored results: `n` results, `rows` distinct row numbers, lowest and highest row.
  * Throws unless every attack row has exactly one alert, either in history or still waiting in its
- * chunk (batch-history.ts), and no other row has one.
+ * chunk's file (batch-pending-alerts.ts), and no other row has one.
  */
 export async function storedResults(
   db: Db,
@@ -254,6 +255,8 @@ export async function storedResults(
   const rows: number[] = [];
   const attacks: number[] = [];
   const pending: number[] = [];
+  const batch = await sql<{ file_path: string }>`select file_path from batches where id = ${id}`.execute(db);
+  const upload = batch.rows[0].file_path;
   let after = 0;
   for (;;) {
     const chunks = await selectChunks(db, id, after, 50);
@@ -261,6 +264,11 @@ export async function storedResults(
       for (const r of decodeChunk(c)) {
         rows.push(r.row);
         if (r.verdict === 'attack') attacks.push(r.row);
+      }
+      if (c.history_bytes !== null) {
+        const spilled = readPendingAlerts(upload, Number(c.first_row), c.history_bytes);
+        if (spilled === null) throw new Error(`batch ${id}: the alerts of chunk ${c.first_row} are lost`);
+        for (const a of decodeChunkHistory(spilled)) pending.push(a[0]);
       }
       for (const a of decodeChunkHistory(c.history)) pending.push(a[0]);
       after = Number(c.first_row);

@@ -10,6 +10,7 @@ import { scanRowRanges } from '../src/modules/batches/batch-file-ranges.js';
 import { readBatchRows } from '../src/modules/batches/batch-file-rows.js';
 import { decodeChunkHistory } from '../src/modules/batches/batch-history.js';
 import { scoreInParallel } from '../src/modules/batches/batch-parallel.js';
+import { readPendingAlerts, type SpilledChunk } from '../src/modules/batches/batch-pending-alerts.js';
 import { flowBatchScorer } from '../src/modules/batches/batch-scorer.js';
 import type { ActiveModel } from '../src/modules/models/active-models.js';
 import { SYNTHETIC_HEADER, syntheticBatchModel, syntheticRows } from './batches-fixtures.js';
@@ -88,7 +89,7 @@ describe('batch files scored in worker threads', () => {
     const sequential: ScoredChunk[] = [];
     for await (const c of readBatchRows(f.path, f.inspection, { skipRows: 1234, chunkRows: 1000 }))
       sequential.push(scoreChunk(batch, scorer, c));
-    const threads: ScoredChunk[] = [];
+    const threads: SpilledChunk[] = [];
     for await (const c of scoreInParallel({
       path: f.path,
       inspection: f.inspection,
@@ -102,7 +103,14 @@ describe('batch files scored in worker threads', () => {
       if ('quoted' in c) throw new Error('no quotes in this file');
       threads.push(c);
     }
-    const flat = (chunks: ScoredChunk[]) => ({
+    // Threads spill their chunks' alerts to files beside the file; in order, they are in the chunk.
+    const alertsOf = (c: ScoredChunk | SpilledChunk) =>
+      'history' in c
+        ? c.history
+        : c.historyBytes === null
+          ? null
+          : readPendingAlerts(f.path, c.packed.firstRow, c.historyBytes);
+    const flat = (chunks: (ScoredChunk | SpilledChunk)[]) => ({
       rows: chunks.flatMap((c) =>
         [
           ...decodeChunk({
@@ -118,7 +126,7 @@ describe('batch files scored in worker threads', () => {
         ].map((r) => [r.row, r.verdict, r.probability, r.srcIp, r.dstIp]),
       ),
       bad: chunks.flatMap((c) => c.bad),
-      alerts: chunks.flatMap((c) => decodeChunkHistory(c.history)),
+      alerts: chunks.flatMap((c) => decodeChunkHistory(alertsOf(c))),
     });
     const a = flat(sequential);
     expect(a.rows).toHaveLength(6000 - 1234 - a.bad.length);

@@ -183,8 +183,10 @@ export interface BatchResultChunksTable {
   /** UTF-8 JSON of the per-row tuple columns. */
   tuples: Uint8Array;
   aggregates: JSONColumnType<Record<string, unknown>, string, string>;
-  /** The chunk's alerts waiting for `predictions` (UTF-8 JSON, see batch-history.ts); null once written or if none. */
+  /** Alerts waiting for `predictions` of a chunk stored before 0009 (UTF-8 JSON, batch-history.ts). */
   history: Uint8Array | null;
+  /** Length of the chunk's file of alerts waiting for `predictions` (batch-pending-alerts.ts); null once written or if none. */
+  history_bytes: number | null;
 }
 
 /** A deep URL scan (0007-scans); `report` is the ScanReport of modules/scans. */

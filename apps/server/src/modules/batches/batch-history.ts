@@ -2,6 +2,9 @@ import type { FlowTuple } from '@vigil/detect';
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { jsonForStore } from '../scoring/scoring.repo.js';
+import { decodeChunk } from './batch-chunks.js';
+import { readPendingAlerts, removePendingAlerts } from './batch-pending-alerts.js';
+import { selectChunks } from './batch-results.repo.js';
 import type { BatchPrediction } from './batch-scorer.js';
 
 /**
@@ -11,8 +14,10 @@ import type { BatchPrediction } from './batch-scorer.js';
  * per transaction. Why: inserting into the indexed `predictions` table costs ~80 µs a row on PGlite,
  * five times the scoring, and a batch's results do not need it to be complete and downloadable.
  *
- * A chunk's history is one JSON document, `{"keys": [...] | null, "alerts": [alert, ...]}`, where one
- * alert is a JSON array, in this order (HistoryAlert):
+ * A chunk's history is a few JSON documents, one a line, `{"keys": [...] | null, "alerts": [alert, ...]}`
+ * with up to HISTORY_PART_ALERTS alerts each, copied one per transaction: the store is busy for a
+ * part's copy (~50 ms), not a whole chunk's (~350 ms on PGlite), so requests meanwhile barely wait.
+ * One alert is a JSON array, in this order (HistoryAlert):
  *   [row, verdict, probability, category, riskScore, srcIp, dstIp, srcPort, dstPort, protocol,
  *    topFeatures, record]
  * With `keys` (a delimited file: every record has these keys, with string values), an alert's record
@@ -20,6 +25,9 @@ import type { BatchPrediction } from './batch-scorer.js';
  * and copy, were the record's keys. (Chunks stored before 0009 hold a plain array of alerts with
  * records as objects; both forms are read.)
  */
+/** Alerts in one part of a chunk's history (one copy transaction). */
+export const HISTORY_PART_ALERTS = 1000;
+
 export type HistoryAlert = [
   row: number,
   verdict: string,
@@ -41,7 +49,7 @@ export type HistoryAlert = [
  */
 export function historyAlert(
   row: number,
-  p: BatchPrediction,
+  p: Pick<BatchPrediction, 'verdict' | 'probability' | 'category' | 'riskScore' | 'topFeatures'>,
   t: FlowTuple,
   record: unknown,
   keys: readonly string[] | null = null,
@@ -75,7 +83,26 @@ export function historyAlert(
  * (Undefined fields become null, as JSON arrays write them.)
  */
 export function chunkHistoryJson(alerts: readonly unknown[][], keys: readonly string[] | null): string {
-  return jsonForStore({ keys, alerts });
+  let text = '';
+  for (let i = 0; i < alerts.length; i += HISTORY_PART_ALERTS) {
+    text += `${jsonForStore({ keys, alerts: alerts.slice(i, i + HISTORY_PART_ALERTS) })}\n`;
+  }
+  return text;
+}
+
+/**
+ * The parts of a chunk's history (one JSON document each): JSON text has no raw line feed, so a
+ * part ends at each. Subarrays: nothing is copied.
+ */
+export function historyParts(bytes: Uint8Array): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  let start = 0;
+  for (let end = bytes.indexOf(10); end >= 0; end = bytes.indexOf(10, start)) {
+    if (end > start) parts.push(bytes.subarray(start, end));
+    start = end + 1;
+  }
+  if (start < bytes.length) parts.push(bytes.subarray(start));
+  return parts;
 }
 
 /**
@@ -84,7 +111,11 @@ export function chunkHistoryJson(alerts: readonly unknown[][], keys: readonly st
  */
 export function decodeChunkHistory(history: string | Uint8Array | null): HistoryAlert[] {
   if (!history) return [];
-  const text = typeof history === 'string' ? history : Buffer.from(history).toString('utf8');
+  const bytes = typeof history === 'string' ? Buffer.from(history, 'utf8') : history;
+  return historyParts(bytes).flatMap((part) => decodeHistoryPart(Buffer.from(part).toString('utf8')));
+}
+
+function decodeHistoryPart(text: string): HistoryAlert[] {
   const doc = JSON.parse(text) as HistoryAlert[] | { keys: string[] | null; alerts: unknown[][] };
   if (Array.isArray(doc)) return doc;
   const { keys, alerts } = doc;
@@ -103,9 +134,9 @@ export function decodeChunkHistory(history: string | Uint8Array | null): History
 // copied again after a crash adds nothing.
 const COPY_CHUNK = `
   with chunk as materialized (
-    select c.created_at, c.model_id, c.batch_id, convert_from(c.history, 'UTF8')::jsonb as doc
+    select c.created_at, c.model_id, c.batch_id, convert_from(coalesce($5::bytea, c.history), 'UTF8')::jsonb as doc
     from batch_result_chunks c
-    where c.batch_id = $1 and c.first_row = $2 and c.history is not null
+    where c.batch_id = $1 and c.first_row = $2
   ), parts as materialized (
     select created_at, model_id, batch_id,
       case when jsonb_typeof(doc->'keys') = 'array'
@@ -127,13 +158,16 @@ const COPY_CHUNK = `
   select count(*)::int as n from copied`;
 
 /**
- * Moves a done batch's alerts from its chunks into `predictions`, one chunk per transaction, then
- * marks its history written. Resumable at any point: a chunk's copy and the clearing of its JSON
- * commit together. Returns false when `signal` stopped it first (the job runs it again).
+ * Moves a done batch's alerts from its chunks' files (batch-pending-alerts.ts; a chunk stored before
+ * 0009 holds them itself) into `predictions`, one chunk per transaction, then removes the files and
+ * marks its history written. Resumable at any point: a chunk's copy and the clearing of its pending
+ * mark commit together. A chunk whose file is gone still gets its alerts into history, from its
+ * results, without explanation or input record. Returns false when `signal` stopped it first (the
+ * job runs it again).
  */
 export async function writeBatchHistory(
   db: Db,
-  batch: { id: number; kind: string },
+  batch: { id: number; kind: string; file_path: string },
   signal: AbortSignal,
   now: () => Date,
 ): Promise<boolean> {
@@ -145,30 +179,49 @@ export async function writeBatchHistory(
     if (signal.aborted) return false;
     const next = await db
       .selectFrom('batch_result_chunks')
-      .select('first_row')
+      .select(['first_row', 'history_bytes'])
       .where('batch_id', '=', batch.id)
-      .where('history', 'is not', null)
+      .where((eb) => eb.or([eb('history', 'is not', null), eb('history_bytes', 'is not', null)]))
       .orderBy('first_row')
       .limit(1)
       .executeTakeFirst();
     if (!next) break;
-    await db.transaction().execute(async (trx) => {
-      const copied = await trx.executeQuery<{ n: number }>(
-        CompiledQuery.raw(COPY_CHUNK, [batch.id, next.first_row, batch.kind, source]),
-      );
-      await trx
-        .updateTable('batch_result_chunks')
-        .set({ history: null })
-        .where('batch_id', '=', batch.id)
-        .where('first_row', '=', next.first_row)
-        .execute();
-      await trx
-        .updateTable('batches')
-        .set((eb) => ({ history_rows: eb('history_rows', '+', copied.rows[0]?.n ?? 0), updated_at: now() }))
-        .where('id', '=', batch.id)
-        .execute();
-    });
+    const firstRow = Number(next.first_row);
+    // [null]: one copy from the chunk's own column (stored before 0009).
+    let parts: (Uint8Array | null)[] = [null];
+    if (next.history_bytes !== null) {
+      const bytes =
+        readPendingAlerts(batch.file_path, firstRow, next.history_bytes) ??
+        (await alertsFromResults(db, batch.id, firstRow));
+      parts = historyParts(bytes);
+    }
+    // A part copied again after a crash adds nothing; the chunk is marked written with its last part.
+    for (let p = 0; p < parts.length; p++) {
+      if (p > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal.aborted) return false;
+      }
+      await db.transaction().execute(async (trx) => {
+        const copied = await trx.executeQuery<{ n: number }>(
+          CompiledQuery.raw(COPY_CHUNK, [batch.id, firstRow, batch.kind, source, parts[p]]),
+        );
+        if (p === parts.length - 1) {
+          await trx
+            .updateTable('batch_result_chunks')
+            .set({ history: null, history_bytes: null })
+            .where('batch_id', '=', batch.id)
+            .where('first_row', '=', firstRow)
+            .execute();
+        }
+        await trx
+          .updateTable('batches')
+          .set((eb) => ({ history_rows: eb('history_rows', '+', copied.rows[0]?.n ?? 0), updated_at: now() }))
+          .where('id', '=', batch.id)
+          .execute();
+      });
+    }
   }
+  await removePendingAlerts(batch.file_path);
   await db
     .updateTable('batches')
     .set({ history_state: 'written', updated_at: now() })
@@ -176,4 +229,24 @@ export async function writeBatchHistory(
     .where('history_state', '=', 'pending')
     .execute();
   return true;
+}
+
+/** A chunk's alerts from its packed results alone (its file is gone): no explanation, no input record. */
+async function alertsFromResults(db: Db, batchId: number, firstRow: number): Promise<Uint8Array> {
+  const [chunk] = await selectChunks(db, batchId, firstRow - 1, 1);
+  const alerts: unknown[][] = [];
+  for (const r of chunk ? decodeChunk(chunk) : []) {
+    if (r.verdict !== 'attack') continue;
+    const t = {
+      srcIp: r.srcIp,
+      dstIp: r.dstIp,
+      srcPort: r.srcPort,
+      dstPort: r.dstPort,
+      protocol: r.protocol,
+    };
+    // A URL list's history record is the URL and its domain, which the results hold.
+    const record = r.url === null ? {} : { url: r.url, domain: r.domain };
+    alerts.push(historyAlert(r.row, { ...r, topFeatures: [] }, t, record));
+  }
+  return new TextEncoder().encode(chunkHistoryJson(alerts, null));
 }

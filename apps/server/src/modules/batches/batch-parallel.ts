@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FileFormatError, type FileFormatErrorCode, type FileInspection } from '@vigil/detect';
 import type { ActiveModel } from '../models/active-models.js';
-import type { ScoredChunk } from './batch-chunk-scoring.js';
 import { type QuotedLine, scanRowRanges } from './batch-file-ranges.js';
+import type { SpilledChunk } from './batch-pending-alerts.js';
 import type { ScoreTask, ScoreWorkerData } from './batch-score-worker.js';
 
 /** Score threads per batch run by default: one per core (the main thread mostly waits on the store). */
@@ -26,7 +26,7 @@ export interface ParallelOptions {
 }
 
 type Reply =
-  | { seq: number; result: ScoredChunk }
+  | { seq: number; result: SpilledChunk }
   | {
       seq: number;
       error: { message: string; fileFormat: FileFormatErrorCode | null; details?: Record<string, unknown> };
@@ -40,12 +40,12 @@ function defaultWorkerUrl(): URL {
 
 /**
  * Scores a flow file's rows from `skipRows` on in worker threads, chunk by chunk, and yields the
- * scored chunks in row order (each with its first row and size), so the caller commits them in
- * order. The main thread only scans for row boundaries (scanRowRanges) and keeps 2 chunks per
+ * scored chunks in row order (each with its first row and size; its alerts spilled to their file
+ * beside the upload, batch-pending-alerts.ts), so the caller commits them in order. The main thread only scans for row boundaries (scanRowRanges) and keeps 2 chunks per
  * thread in flight: parsing, mapping and scoring of the next chunks overlap the commit of this
  * one. Ends with `{ quoted: true }` at a line holding a double quote: the caller goes on sequentially.
  */
-export async function* scoreInParallel(o: ParallelOptions): AsyncGenerator<ScoredChunk | QuotedLine> {
+export async function* scoreInParallel(o: ParallelOptions): AsyncGenerator<SpilledChunk | QuotedLine> {
   const data: ScoreWorkerData = {
     path: o.path,
     inspection: o.inspection,

@@ -4,10 +4,11 @@ import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
 import { JobAbortError, type JobContext } from '../../jobs/job-queue.js';
 import type { ActiveModels } from '../models/active-models.js';
-import { type ScoredChunk, scoreChunk } from './batch-chunk-scoring.js';
+import { scoreChunk } from './batch-chunk-scoring.js';
 import { readBatchRows } from './batch-file-rows.js';
 import { writeBatchHistory } from './batch-history.js';
 import { scoreInParallel } from './batch-parallel.js';
+import { type SpilledChunk, spillChunk } from './batch-pending-alerts.js';
 import { insertChunk, selectStoredEnd } from './batch-results.repo.js';
 import { type BatchScorer, resolveBatchScorer } from './batch-scorer.js';
 import {
@@ -45,8 +46,8 @@ export interface BatchProcessorDeps {
 
 /**
  * The `batch.process` job: scores a batch's file from its checkpoint to the end. Each chunk's
- * packed results and its alerts awaiting history (batch_result_chunks) and the new checkpoint (rows
- * done, bad rows) commit in one transaction, after a
+ * packed results (batch_result_chunks, its alerts awaiting history in a file beside the upload:
+ * batch-pending-alerts.ts) and the new checkpoint (rows done, bad rows) commit in one transaction, after a
  * locked look at the batch's state, so a cancelled batch stops at its next chunk and a crash
  * resumes exactly after the last commit (a chunk commits only when it starts right after the
  * last stored chunk, under the batch's row lock).
@@ -62,7 +63,7 @@ export async function processBatch(
   const initial = await selectBatch(db, batchId);
   if (initial?.state === 'done' && initial.history_state === 'pending') {
     // Scored before a crash or shutdown, its alerts not all in history yet: finish that.
-    await writeBatchHistory(db, { id: batchId, kind: initial.kind }, ctx.signal, clock);
+    await writeBatchHistory(db, initial, ctx.signal, clock);
     return;
   }
   if (!initial || !RUNNABLE.includes(initial.state)) return;
@@ -86,11 +87,10 @@ export async function processBatch(
   const chunkRows = deps.chunkRows ?? CHUNK_ROWS;
 
   /** Commits a scored chunk with the checkpoint; false when the run must stop (aborted, or no longer ours). */
-  const commit = async (scored: ScoredChunk): Promise<boolean> => {
+  const commit = async (scored: SpilledChunk): Promise<boolean> => {
     const now = clock();
     if (ctx.signal.aborted) return false;
-    const { packed, bad } = scored;
-    const history = deps.history === 'none' ? null : scored.history;
+    const { packed, bad, historyBytes } = scored;
     const reported = badRows.length < BAD_ROWS_REPORTED && bad.length > 0;
     if (reported) badRows.push(...bad.slice(0, BAD_ROWS_REPORTED - badRows.length));
     const done = rowsDone + packed.rowCount;
@@ -99,7 +99,7 @@ export async function processBatch(
       // Under the batch's lock, a chunk is stored only right after the last one: a run that lost
       // its lease to another stops here instead of storing rows twice.
       if ((await selectStoredEnd(trx, batchId)) !== packed.firstRow - 1) return false;
-      await insertChunk(trx, batchId, scorer.model.id, now, packed, history);
+      await insertChunk(trx, batchId, scorer.model.id, now, packed, historyBytes);
       await saveCheckpoint(trx, batchId, {
         rowsDone: done,
         rowsBad: rowsBad + bad.length,
@@ -150,7 +150,10 @@ export async function processBatch(
       });
       const { keys } = createRecordMapper(format);
       for await (const chunk of chunks) {
-        const scored = scoreChunk(batch, scorer, chunk, deps.history !== 'none', keys);
+        const scored = spillChunk(
+          batch.file_path,
+          scoreChunk(batch, scorer, chunk, deps.history !== 'none', keys),
+        );
         if (!(await commit(scored))) return await halt();
       }
     }
@@ -182,8 +185,7 @@ export async function processBatch(
     // Results are in the store; the upload is not needed any more.
     await rm(batch.file_path, { force: true });
     // The batch is done for its users; its alerts follow into history in the same job run.
-    if (deps.history !== 'none')
-      await writeBatchHistory(db, { id: batchId, kind: batch.kind }, ctx.signal, clock);
+    if (deps.history !== 'none') await writeBatchHistory(db, batch, ctx.signal, clock);
   }
 }
 

@@ -4,8 +4,8 @@ import { PREDICTION_ROW_SELECTION, type PredictionRow } from '../predictions/pre
 import type { ChunkAggregates, PackedChunk, StoredChunk } from './batch-chunks.js';
 
 /**
- * Stores a packed chunk with its alerts awaiting history (`history`: batch-history.ts, null when
- * none). Run it inside the checkpoint's transaction; a replay adds nothing.
+ * Stores a packed chunk with the length of its file of alerts awaiting history (batch-pending-alerts.ts,
+ * null when none). Run it inside the checkpoint's transaction; a replay adds nothing.
  */
 export async function insertChunk(
   db: Db,
@@ -13,12 +13,12 @@ export async function insertChunk(
   modelId: string,
   createdAt: Date,
   c: PackedChunk,
-  history: Uint8Array | null,
+  historyBytes: number | null,
 ): Promise<void> {
   await db.executeQuery(
     CompiledQuery.raw(
       `insert into batch_result_chunks (batch_id, first_row, row_count, created_at, model_id, verdicts,
-         probabilities, risk, category_idx, categories, tuples, aggregates, history)
+         probabilities, risk, category_idx, categories, tuples, aggregates, history_bytes)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) on conflict do nothing`,
       [
         batchId,
@@ -33,7 +33,7 @@ export async function insertChunk(
         JSON.stringify(c.categories),
         c.tuples,
         JSON.stringify(c.aggregates),
-        history,
+        historyBytes,
       ],
     ),
   );
@@ -56,8 +56,10 @@ export interface ChunkRow extends StoredChunk {
   tuples: string;
   created_at: Date;
   model_id: string;
-  /** Alerts not yet in history (batch-history.ts, as JSON text), else null. */
+  /** Alerts not yet in history of a chunk stored before 0009 (batch-history.ts, as JSON text), else null. */
   history: string | null;
+  /** Length of the chunk's file of alerts not yet in history (batch-pending-alerts.ts), else null. */
+  history_bytes: number | null;
 }
 
 /** The next `limit` chunks of a batch after row `afterRow`, in row order (primary key order). */
@@ -76,6 +78,7 @@ export function selectChunks(db: Db, batchId: number, afterRow: number, limit: n
       'categories',
       sql<string>`convert_from(tuples, 'UTF8')`.as('tuples'),
       sql<string | null>`convert_from(history, 'UTF8')`.as('history'),
+      'history_bytes',
     ])
     .where('batch_id', '=', batchId)
     .where('first_row', '>', afterRow)

@@ -10,6 +10,7 @@ import { EXPORT_PAGE_SIZE, toPredictionDto } from '../predictions/predictions-qu
 import { decodeChunk } from './batch-chunks.js';
 import { toBatchDto } from './batch-dto.js';
 import { decodeChunkHistory } from './batch-history.js';
+import { readPendingAlerts } from './batch-pending-alerts.js';
 import { selectBatchAlerts, selectChunks } from './batch-results.repo.js';
 import { FINAL } from './batches.repo.js';
 import type { BatchesService } from './batches.service.js';
@@ -27,7 +28,11 @@ type RowDto = ExportRow & { row: number };
  * Result pages in row order, one stored chunk at a time (decoded from its packed arrays), with the
  * alerts' history rows (id, top features, input record) joined in by row number.
  */
-async function* resultPages(db: Db, batchId: number, kind: string): AsyncGenerator<RowDto[]> {
+async function* resultPages(
+  db: Db,
+  batch: { id: number; kind: string; file_path: string },
+): AsyncGenerator<RowDto[]> {
+  const { id: batchId, kind } = batch;
   let after = 0;
   const source = `batch:${batchId}`;
   const urls = kind === URL_BATCH_KIND;
@@ -38,9 +43,14 @@ async function* resultPages(db: Db, batchId: number, kind: string): AsyncGenerat
     after = first;
     const createdAt = chunk.created_at.toISOString();
     const alerts = new Map<number, RowDto>();
-    if (chunk.history !== null) {
-      // Not in history yet (the batch finished a moment ago): the chunk still holds its alerts.
-      for (const a of decodeChunkHistory(chunk.history)) {
+    // Not in history yet (the batch finished a moment ago): the alerts are in the chunk's file (or,
+    // stored before 0009, in the chunk). Should the file be gone (its alerts written to history just
+    // now, or deleted), they are read from history; rows it lacks keep their scores, unexplained.
+    const pending =
+      chunk.history ??
+      (chunk.history_bytes === null ? null : readPendingAlerts(batch.file_path, first, chunk.history_bytes));
+    if (pending !== null) {
+      for (const a of decodeChunkHistory(pending)) {
         const [row, verdict, probability, category, riskScore, srcIp, dstIp, srcPort, dstPort, protocol] = a;
         alerts.set(row, {
           row,
@@ -133,7 +143,7 @@ export const batchResultsRoutes: FastifyPluginAsyncZod<{
       const { id } = request.params;
       const { format } = request.query;
       const batch = await service.get(id);
-      const pages = resultPages(app.store.db, id, batch.kind);
+      const pages = resultPages(app.store.db, { id, kind: batch.kind, file_path: batch.file_path });
       // The first page is read before any byte goes out, so a failing query still gets an error status.
       const first = await pages.next();
       async function* all() {

@@ -7,6 +7,7 @@ import { compileEnsemble, ensembleFromDocument, type ModelDocument } from '@vigi
 import { scoreChunk } from './batch-chunk-scoring.js';
 import { packedBuffers } from './batch-chunks.js';
 import type { RowRange } from './batch-file-ranges.js';
+import { spillChunk } from './batch-pending-alerts.js';
 import { flowBatchScorer } from './batch-scorer.js';
 
 export interface ScoreWorkerData {
@@ -70,11 +71,9 @@ parentPort!.on('message', (task: ScoreTask | null) => {
     return;
   }
   try {
-    // The packed results' and the alerts' bytes move to the main thread without a copy.
-    const result = score(task);
-    const buffers = packedBuffers(result.packed);
-    if (result.history) buffers.push(result.history.buffer as ArrayBuffer);
-    parentPort!.postMessage({ seq: task.seq, result }, buffers);
+    // The alerts go to their file from here; the packed results' bytes move without a copy.
+    const result = spillChunk(data.path, score(task));
+    parentPort!.postMessage({ seq: task.seq, result }, packedBuffers(result.packed));
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({
