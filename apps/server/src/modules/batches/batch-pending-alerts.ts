@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScoredChunk } from './batch-chunk-scoring.js';
@@ -24,13 +24,14 @@ export function pendingAlertsPath(uploadPath: string, firstRow: number): string 
   return join(pendingAlertsDir(uploadPath), `${firstRow}.json`);
 }
 
-/** Writes a chunk's alerts (a new file then a rename: a reader never sees half a file); returns its length. */
+/**
+ * Writes a chunk's alerts; returns their length. No temporary file and rename: nothing reads the
+ * file before its chunk commits, after this returns, and a write cut short by a crash leaves a
+ * chunk that is scored and written again.
+ */
 export function writePendingAlerts(uploadPath: string, firstRow: number, bytes: Uint8Array): number {
-  const path = pendingAlertsPath(uploadPath, firstRow);
   mkdirSync(pendingAlertsDir(uploadPath), { recursive: true });
-  const partial = `${path}.partial`;
-  writeFileSync(partial, bytes);
-  renameSync(partial, path);
+  writeFileSync(pendingAlertsPath(uploadPath, firstRow), bytes);
   return bytes.byteLength;
 }
 
