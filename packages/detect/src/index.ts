@@ -74,6 +74,7 @@ export {
   type EncodeCounts,
   type FlowRecordEncoder,
   type FlowRecordEncoderOptions,
+  type FlowRowEncoder,
 } from './scoring/flow-record-encoder.js';
 export { FLOW_METADATA_FIELDS, FLOW_TUPLE_FIELDS, type FlowTuple } from './scoring/flow-tuple.js';
 export {

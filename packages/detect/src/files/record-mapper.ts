@@ -13,6 +13,11 @@ export interface RecordMapper {
    */
   readonly keys: readonly string[] | null;
   fromCells(cells: readonly string[]): Record<string, unknown> | string;
+  /**
+   * With `keys`: the values `fromCells` would put under them, in their order (or the same reason
+   * the row is bad), without the record object. Scoring threads encode these directly.
+   */
+  valuesFromCells(cells: readonly string[]): string[] | string;
   fromJsonLine(line: string): Record<string, unknown> | string;
 }
 
@@ -38,6 +43,11 @@ export function createRecordMapper(inspection: FileInspection): RecordMapper {
   const urlKey = inspection.urlColumn;
 
   const delimited = inspection.layout === 'csv' || inspection.layout === 'zeek-tsv';
+  /** The value of used column k in a row's cells. */
+  const cellValue = (cells: readonly string[], k: number): string => {
+    const v = cells[idx[k]];
+    return zeek === null || v !== empty ? v : '';
+  };
   return {
     keys: delimited && urlKey === null ? names : null,
     fromCells(cells) {
@@ -46,11 +56,14 @@ export function createRecordMapper(inspection: FileInspection): RecordMapper {
       }
       if (urlKey !== null) return urlRecord(cells[idx[0]]);
       const record: Record<string, unknown> = {};
-      for (let k = 0; k < idx.length; k++) {
-        const v = cells[idx[k]];
-        record[names[k]] = zeek === null || v !== empty ? v : '';
-      }
+      for (let k = 0; k < idx.length; k++) record[names[k]] = cellValue(cells, k);
       return record;
+    },
+    valuesFromCells(cells) {
+      if (cells.length !== width) return `expected ${width} fields, got ${cells.length}`;
+      const values = new Array<string>(idx.length);
+      for (let k = 0; k < idx.length; k++) values[k] = cellValue(cells, k);
+      return values;
     },
     fromJsonLine(line) {
       let parsed: unknown;

@@ -227,3 +227,48 @@ describe('compileFlowRecordEncoder', () => {
     expect(encoder.tuple({ protocol_type: 'udp' }).protocol).toBe('udp');
   });
 });
+
+describe('FlowRecordEncoder.forKeys', () => {
+  /** What encoding a batch does: the encoded rows, or the first error's message. */
+  function outcome(encode: (out: Float32Array) => unknown, n: number): unknown {
+    const out = new Float32Array(n * SYNTHETIC_FLOW_FEATURES.length);
+    try {
+      const counts = encode(out);
+      return { rows: Array.from(out), counts };
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  it('encodes rows of values exactly as the records with those keys, errors and tuple included', () => {
+    const encoder = compileFlowRecordEncoder(syntheticSpec);
+    const base = synthetic({ src_ip: '10.0.0.1', dst_ip: '10.0.0.2', src_port: '5353' });
+    // Rows of a file have the same keys: every record of a case is the base with some values changed.
+    const like = (over: Record<string, unknown>) => ({ ...base, ...over });
+    const cases: Record<string, unknown>[][] = [
+      [base, like({ duration_ms: '', fwd_bytes: ' 12 ', protocol: 'udp' }), like({ bytes_per_s: '1e40' })],
+      [base, like({ fwd_packets: 'ten' })], // a bad number in the second row
+      [{ ...base, surprise: 1 }], // an unknown column
+      [{ ...base, 'Fwd Packets': 3 }], // a feature twice, by another of its names
+      [Object.fromEntries(Object.entries(base).filter(([k]) => k !== 'syn_count'))], // a required one missing
+      [like({ src_ip: 'not-an-address' })],
+    ];
+    for (const records of cases) {
+      const keys = Object.keys(records[0]);
+      const rows = records.map((r) => keys.map((k) => r[k]));
+      const rowEncoder = encoder.forKeys(keys);
+      expect(outcome((out) => rowEncoder.encodeBatch(rows, 0, rows.length, out), rows.length)).toEqual(
+        outcome((out) => encoder.encodeBatch(records, 0, records.length, out), records.length),
+      );
+      expect(rowEncoder.tuple(rows[0])).toEqual(encoder.tuple(records[0]));
+    }
+    const keys = Object.keys(base);
+    expect(encoder.forKeys(keys).tuple(keys.map((k) => base[k]))).toEqual({
+      srcIp: '10.0.0.1',
+      dstIp: '10.0.0.2',
+      srcPort: 5353,
+      dstPort: 22,
+      protocol: 'tcp',
+    });
+  });
+});

@@ -56,6 +56,26 @@ export interface FlowRecordEncoder {
   encodeBatch(records: readonly unknown[], start: number, end: number, out: Float32Array): EncodeCounts;
   /** The 5-tuple of a record (unreadable parts are null); call it on records that encoded cleanly. */
   tuple(record: unknown): FlowTuple;
+  /**
+   * An encoder of rows given as values under fixed `keys` (the columns of a delimited file): a row
+   * encodes exactly as the record `{ [keys[k]]: row[k] }` would, errors included, but the keys are
+   * resolved once, not per record, and no record object is needed.
+   */
+  forKeys(keys: readonly string[]): FlowRowEncoder;
+}
+
+/** See {@link FlowRecordEncoder.forKeys}. */
+export interface FlowRowEncoder {
+  readonly keys: readonly string[];
+  /** As {@link FlowRecordEncoder.encodeBatch}, for rows of values in `keys` order. */
+  encodeBatch(
+    rows: readonly (readonly unknown[])[],
+    start: number,
+    end: number,
+    out: Float32Array,
+  ): EncodeCounts;
+  /** As {@link FlowRecordEncoder.tuple}, for a row of values in `keys` order. */
+  tuple(row: readonly unknown[]): FlowTuple;
 }
 
 interface FieldSlot {
@@ -221,6 +241,51 @@ export function compileFlowRecordEncoder(
     );
   };
 
+  /** Starts a record: a new generation for the duplicate check, every feature missing until given. */
+  const begin = (out: Float32Array, o: number): void => {
+    if (++generation === 0x7fffffff) {
+      seen.fill(0);
+      generation = 1;
+    }
+    out.fill(Number.NaN, o, o + nFeatures);
+  };
+
+  /** One field of a record, `slot` being its key's (undefined: unknown). The one place a value is read. */
+  const encodeField = (
+    slot: FieldSlot | undefined,
+    key: string,
+    value: unknown,
+    index: number,
+    out: Float32Array,
+    o: number,
+  ): void => {
+    if (slot === undefined) {
+      if (ignoreUnknown) return;
+      throw unknownField(index, key);
+    }
+    const f = slot.feature;
+    if (f >= 0) {
+      if (seen[f] === generation) {
+        throw new FlowRecordError(
+          'duplicate-field',
+          `record ${index}, field "${key}": feature "${features[f].name}" is given twice`,
+          index,
+          key,
+          'each feature once',
+        );
+      }
+      seen[f] = generation;
+      out[o + f] =
+        vocabularies[f] === undefined ? numeric(value, index, key) : categorical(f, value, index, key);
+    } else if (slot.tuple >= 0) checkTuple(slot.tuple, value, index, key);
+  };
+
+  /** Ends a record: every required feature given. */
+  const end = (index: number): void => {
+    for (let j = 0; j < requiredIdx.length; j++)
+      if (seen[requiredIdx[j]] !== generation) throw missingFields(index);
+  };
+
   const encodeRecord = (rec: unknown, index: number, out: Float32Array, o: number): void => {
     if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
       throw new FlowRecordError(
@@ -232,55 +297,42 @@ export function compileFlowRecordEncoder(
         showValue(rec),
       );
     }
-    if (++generation === 0x7fffffff) {
-      seen.fill(0);
-      generation = 1;
-    }
-    out.fill(Number.NaN, o, o + nFeatures);
+    begin(out, o);
     const r = rec as Record<string, unknown>;
-    for (const key in r) {
-      const slot = resolve(key);
-      if (slot === undefined) {
-        if (ignoreUnknown) continue;
-        throw unknownField(index, key);
-      }
-      const f = slot.feature;
-      if (f >= 0) {
-        if (seen[f] === generation) {
-          throw new FlowRecordError(
-            'duplicate-field',
-            `record ${index}, field "${key}": feature "${features[f].name}" is given twice`,
-            index,
-            key,
-            'each feature once',
-          );
-        }
-        seen[f] = generation;
-        out[o + f] =
-          vocabularies[f] === undefined ? numeric(r[key], index, key) : categorical(f, r[key], index, key);
-      } else if (slot.tuple >= 0) checkTuple(slot.tuple, r[key], index, key);
-    }
-    for (let j = 0; j < requiredIdx.length; j++)
-      if (seen[requiredIdx[j]] !== generation) throw missingFields(index);
+    for (const key in r) encodeField(resolve(key), key, r[key], index, out, o);
+    end(index);
   };
+
+  const checkRange = (n: number, start: number, stop: number, out: Float32Array): void => {
+    if (!(start >= 0 && stop <= n && start <= stop)) {
+      throw new RangeError(`encodeBatch: bad range ${start}..${stop} of ${n} records`);
+    }
+    if (out.length < (stop - start) * nFeatures) {
+      throw new RangeError(
+        `encodeBatch: buffer holds ${out.length} values, need ${(stop - start) * nFeatures}`,
+      );
+    }
+  };
+
+  /** The 5-tuple from its parts' raw values. */
+  const tupleOf = (parts: readonly unknown[]): FlowTuple => ({
+    srcIp: readAddress(parts[TUPLE_SRC_IP] ?? null) ?? null,
+    dstIp: readAddress(parts[TUPLE_DST_IP] ?? null) ?? null,
+    srcPort: readPort(parts[TUPLE_SRC_PORT] ?? null) ?? null,
+    dstPort: readPort(parts[TUPLE_DST_PORT] ?? null) ?? null,
+    protocol: readProtocol(parts[TUPLE_PROTOCOL] ?? null) ?? null,
+  });
 
   return {
     schemaId,
     features,
     nFeatures,
     required,
-    encodeBatch(records, start, end, out) {
-      if (!(start >= 0 && end <= records.length && start <= end)) {
-        throw new RangeError(`encodeBatch: bad range ${start}..${end} of ${records.length} records`);
-      }
-      if (out.length < (end - start) * nFeatures) {
-        throw new RangeError(
-          `encodeBatch: buffer holds ${out.length} values, need ${(end - start) * nFeatures}`,
-        );
-      }
+    encodeBatch(records, start, stop, out) {
+      checkRange(records.length, start, stop, out);
       unseenCategories = 0;
       infiniteValues = 0;
-      for (let i = start; i < end; i++) encodeRecord(records[i], i, out, (i - start) * nFeatures);
+      for (let i = start; i < stop; i++) encodeRecord(records[i], i, out, (i - start) * nFeatures);
       return { unseenCategories, infiniteValues };
     },
     tuple(record) {
@@ -292,12 +344,34 @@ export function compileFlowRecordEncoder(
           if (part >= 0 && parts[part] === undefined) parts[part] = r[key];
         }
       }
+      return tupleOf(parts);
+    },
+    forKeys(keys) {
+      const slots = keys.map((key) => resolve(key));
+      // Where each 5-tuple part is read from: its first key, as for a record.
+      const tupleAt = [-1, -1, -1, -1, -1];
+      slots.forEach((slot, k) => {
+        const part = slot?.tuple ?? -1;
+        if (part >= 0 && tupleAt[part] < 0) tupleAt[part] = k;
+      });
       return {
-        srcIp: readAddress(parts[TUPLE_SRC_IP] ?? null) ?? null,
-        dstIp: readAddress(parts[TUPLE_DST_IP] ?? null) ?? null,
-        srcPort: readPort(parts[TUPLE_SRC_PORT] ?? null) ?? null,
-        dstPort: readPort(parts[TUPLE_DST_PORT] ?? null) ?? null,
-        protocol: readProtocol(parts[TUPLE_PROTOCOL] ?? null) ?? null,
+        keys,
+        encodeBatch(rows, start, stop, out) {
+          checkRange(rows.length, start, stop, out);
+          unseenCategories = 0;
+          infiniteValues = 0;
+          for (let i = start; i < stop; i++) {
+            const row = rows[i];
+            const o = (i - start) * nFeatures;
+            begin(out, o);
+            for (let k = 0; k < slots.length; k++) encodeField(slots[k], keys[k], row[k], i, out, o);
+            end(i);
+          }
+          return { unseenCategories, infiniteValues };
+        },
+        tuple(row) {
+          return tupleOf(tupleAt.map((k) => (k < 0 ? undefined : row[k])));
+        },
       };
     },
   };

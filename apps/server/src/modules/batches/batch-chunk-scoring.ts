@@ -1,7 +1,7 @@
 import { URL_BATCH_KIND } from '@vigil/detect';
 import { ChunkBuilder, type PackedChunk } from './batch-chunks.js';
 import { chunkHistoryJson, historyAlert } from './batch-history.js';
-import type { BatchScorer } from './batch-scorer.js';
+import type { BatchRecord, BatchScorer } from './batch-scorer.js';
 import type { BadRow } from './batches.repo.js';
 
 const utf8 = new TextEncoder();
@@ -22,13 +22,13 @@ export interface ScoredChunk {
 export function scoreChunk(
   batch: { id: number | string; kind: string },
   scorer: BatchScorer,
-  chunk: { firstRow: number; items: (Record<string, unknown> | string)[]; lines: number[] },
+  chunk: { firstRow: number; items: (BatchRecord | string)[]; lines: number[] },
   withAlerts = true,
   /** The keys of every record, when all are alike (RecordMapper.keys): alerts then keep values only. */
   recordKeys: readonly string[] | null = null,
 ): ScoredChunk {
   const bad: BadRow[] = [];
-  const records: Record<string, unknown>[] = [];
+  const records: BatchRecord[] = [];
   const rows: number[] = [];
   chunk.items.forEach((item, i) => {
     if (typeof item === 'string') bad.push({ row: chunk.firstRow + i, line: chunk.lines[i], reason: item });
@@ -49,7 +49,7 @@ export function scoreChunk(
       continue;
     }
     const tuple = scorer.tuple(records[j]);
-    if (urls) builder.url(i, r, String(records[j].url), r.domain ?? null);
+    if (urls) builder.url(i, r, String((records[j] as Record<string, unknown>).url), r.domain ?? null);
     else builder.flow(i, r, tuple);
     if (r.verdict !== 'attack' || !withAlerts) continue;
     alerts.push(historyAlert(chunk.firstRow + i, r, tuple, scorer.stored(records[j], r), recordKeys));

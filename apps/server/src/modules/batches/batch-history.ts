@@ -45,7 +45,8 @@ export type HistoryAlert = [
 
 /**
  * One alert as an element of a chunk's `alerts` (see HistoryAlert), to be written by
- * {@link chunkHistoryJson}. With `keys`, `record` holds them all and only its values are kept.
+ * {@link chunkHistoryJson}. With `keys`, `record` holds them all and only its values are kept (it
+ * may be those values already, in the keys' order).
  */
 export function historyAlert(
   row: number,
@@ -55,7 +56,7 @@ export function historyAlert(
   keys: readonly string[] | null = null,
 ): unknown[] {
   let stored = record;
-  if (keys !== null) {
+  if (keys !== null && !Array.isArray(record)) {
     const fields = record as Record<string, unknown>;
     const values = new Array<unknown>(keys.length);
     for (let k = 0; k < keys.length; k++) values[k] = fields[keys[k]];

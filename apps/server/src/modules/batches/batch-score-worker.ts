@@ -8,7 +8,7 @@ import { scoreChunk } from './batch-chunk-scoring.js';
 import { packedBuffers } from './batch-chunks.js';
 import type { RowRange } from './batch-file-ranges.js';
 import { spillChunk } from './batch-pending-alerts.js';
-import { flowBatchScorer } from './batch-scorer.js';
+import { type BatchRecord, flowBatchScorer } from './batch-scorer.js';
 
 export interface ScoreWorkerData {
   path: string;
@@ -23,12 +23,14 @@ export type ScoreTask = RowRange & { seq: number };
 
 const data = workerData as ScoreWorkerData;
 const { document } = data.model;
-const scorer = flowBatchScorer({
-  ...data.model,
-  compiled: compileEnsemble(ensembleFromDocument(document)),
-});
 const inspection = data.inspection;
 const mapper = createRecordMapper(inspection);
+// A delimited file's rows are scored as values under its keys: no record object per row.
+const { keys } = mapper;
+const scorer = flowBatchScorer(
+  { ...data.model, compiled: compileEnsemble(ensembleFromDocument(document)) },
+  keys,
+);
 const json = inspection.layout === 'json-lines' || inspection.layout === 'zeek-json';
 const fd = openSync(data.path, 'r');
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -41,7 +43,7 @@ function score(task: ScoreTask) {
     if (n === 0) throw new Error(`the upload is shorter than expected (byte ${task.start + got})`);
     got += n;
   }
-  const items: (Record<string, unknown> | string)[] = [];
+  const items: (BatchRecord | string)[] = [];
   const lines: number[] = [];
   const reader = createCsvReader(
     json
@@ -52,7 +54,13 @@ function score(task: ScoreTask) {
           comment: inspection.comment ?? undefined,
         },
     (cells, line) => {
-      items.push(json ? mapper.fromJsonLine(cells[0]) : mapper.fromCells(cells));
+      items.push(
+        json
+          ? mapper.fromJsonLine(cells[0])
+          : keys !== null
+            ? mapper.valuesFromCells(cells)
+            : mapper.fromCells(cells),
+      );
       lines.push(task.firstLine + line - 1);
     },
   );
@@ -61,7 +69,7 @@ function score(task: ScoreTask) {
   if (items.length !== task.rows) {
     throw new Error(`rows ${task.firstRow}+: read ${items.length} rows where the scan counted ${task.rows}`);
   }
-  return scoreChunk(data.batch, scorer, { firstRow: task.firstRow, items, lines }, data.alerts, mapper.keys);
+  return scoreChunk(data.batch, scorer, { firstRow: task.firstRow, items, lines }, data.alerts, keys);
 }
 
 parentPort!.on('message', (task: ScoreTask | null) => {

@@ -8,16 +8,22 @@ import { urlBatchScorer } from './batch-url-scorer.js';
 export type BatchPrediction = FlowPrediction & { domain?: string | null };
 
 /**
+ * A row to score: a record, or, for a scorer made for a delimited file's keys, the row's values in
+ * the keys' order (RecordMapper.valuesFromCells).
+ */
+export type BatchRecord = Record<string, unknown> | readonly string[];
+
+/**
  * A production model made ready for batch rows. `score` returns, per record and in order, its
  * prediction or the reason the model cannot read it (a bad row is reported, never fatal).
  */
 export interface BatchScorer {
   readonly model: ActiveModel;
-  score(records: readonly Record<string, unknown>[]): (BatchPrediction | string)[];
+  score(records: readonly BatchRecord[]): (BatchPrediction | string)[];
   /** What history stores about a record besides the prediction: the 5-tuple. */
-  tuple(record: Record<string, unknown>): FlowTuple;
-  /** The `record` history keeps for a scored row. */
-  stored(record: Record<string, unknown>, prediction: BatchPrediction): unknown;
+  tuple(record: BatchRecord): FlowTuple;
+  /** The `record` history keeps for a scored row (values, for a scorer made for keys). */
+  stored(record: BatchRecord, prediction: BatchPrediction): unknown;
 }
 
 /** Flow batches keep the input record of alerts only: the rest is in the uploaded file, by row number. */
@@ -31,12 +37,22 @@ function reasonOf(err: FlowRecordError): string {
   return err.message.replace(/^record \d+[,:]\s*/, '');
 }
 
-/** Flow rows go through the model's FlowScorer: the same encoder and compiled trees as /predict/flows. */
-export function flowBatchScorer(model: ActiveModel): BatchScorer {
+/**
+ * Flow rows go through the model's FlowScorer: the same encoder and compiled trees as /predict/flows.
+ * With `keys`, rows come as values under those keys and are encoded without record objects (the
+ * same results: FlowRecordEncoder.forKeys).
+ */
+export function flowBatchScorer(model: ActiveModel, keys: readonly string[] | null = null): BatchScorer {
   const scorer = flowScorerFor(model);
+  const rowEncoder = keys === null ? null : scorer.encoder.forKeys(keys);
+  const scoreSome = (records: readonly BatchRecord[]) =>
+    rowEncoder === null
+      ? scorer.score(records, EXPLAIN)
+      : scorer.scoreRows(records as readonly (readonly string[])[], rowEncoder, EXPLAIN);
   return {
     model,
-    tuple: (record) => scorer.encoder.tuple(record),
+    tuple: (record) =>
+      rowEncoder === null ? scorer.encoder.tuple(record) : rowEncoder.tuple(record as readonly string[]),
     stored: (record, p) => (ALERT_RECORDS_ONLY && p.verdict !== 'attack' ? {} : record),
     score(records) {
       const out: (BatchPrediction | string)[] = new Array(records.length);
@@ -45,13 +61,13 @@ export function flowBatchScorer(model: ActiveModel): BatchScorer {
       while (pos < records.length) {
         const rest = pos === 0 ? records : records.slice(pos);
         try {
-          const { predictions } = scorer.score(rest, EXPLAIN);
+          const { predictions } = scoreSome(rest);
           for (let i = 0; i < predictions.length; i++) out[pos + i] = predictions[i];
           return out;
         } catch (err) {
           if (!(err instanceof FlowRecordError) || err.index < 0 || err.index >= rest.length) throw err;
           if (err.index > 0) {
-            const { predictions } = scorer.score(rest.slice(0, err.index), EXPLAIN);
+            const { predictions } = scoreSome(rest.slice(0, err.index));
             for (let i = 0; i < predictions.length; i++) out[pos + i] = predictions[i];
           }
           out[pos + err.index] = reasonOf(err);

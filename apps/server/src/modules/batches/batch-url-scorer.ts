@@ -2,9 +2,12 @@ import { AppError } from '../../errors/app-error.js';
 import type { ActiveModel } from '../models/active-models.js';
 import { urlScorerFor } from '../urls/url-scorer.js';
 import { checkUrl } from '../urls/urls.service.js';
-import type { BatchPrediction, BatchScorer } from './batch-scorer.js';
+import type { BatchPrediction, BatchRecord, BatchScorer } from './batch-scorer.js';
 
 const NO_TUPLE = { srcIp: null, dstIp: null, srcPort: null, dstPort: null, protocol: null } as const;
+
+/** A URL list's rows are records `{ url }` (RecordMapper.fromCells and fromJsonLine). */
+const urlOf = (record: BatchRecord): unknown => (record as Record<string, unknown>).url;
 
 /**
  * URL list rows (`{ url }`) through the production URL model's scorer, as POST /urls/check scores
@@ -16,14 +19,14 @@ export function urlBatchScorer(model: ActiveModel): BatchScorer {
   return {
     model,
     tuple: () => NO_TUPLE,
-    stored: (record, p) => ({ url: record.url, domain: p.domain ?? null }),
+    stored: (record, p) => ({ url: urlOf(record), domain: p.domain ?? null }),
     score(records) {
       const out: (BatchPrediction | string)[] = new Array(records.length);
       const urls: string[] = [];
       const at: number[] = [];
       records.forEach((r, i) => {
         try {
-          urls.push(checkUrl(r.url, i));
+          urls.push(checkUrl(urlOf(r), i));
           at.push(i);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;

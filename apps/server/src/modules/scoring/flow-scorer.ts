@@ -2,6 +2,7 @@ import {
   compileFlowRecordEncoder,
   type EncodeCounts,
   type FlowRecordEncoder,
+  type FlowRowEncoder,
   flowSchemas,
 } from '@vigil/detect';
 import { type ContributionExplainer, createContributionExplainer, ensembleFromDocument } from '@vigil/ml';
@@ -62,6 +63,12 @@ export interface FlowScorer {
   readonly threshold: number;
   score(
     records: readonly unknown[],
+    explain: ExplainPolicy,
+  ): { predictions: FlowPrediction[]; counts: EncodeCounts };
+  /** As {@link score}, for rows of values under fixed keys (FlowRecordEncoder.forKeys). */
+  scoreRows(
+    rows: readonly (readonly unknown[])[],
+    encoder: FlowRowEncoder,
     explain: ExplainPolicy,
   ): { predictions: FlowPrediction[]; counts: EncodeCounts };
 }
@@ -190,22 +197,32 @@ export function createFlowScorer(model: ActiveModel): FlowScorer {
     };
   }
 
+  /** Scores `n` inputs that `encode(start, end, rows)` writes into the feature buffer. */
+  function run(
+    n: number,
+    encode: (start: number, end: number, into: Float32Array) => EncodeCounts,
+    policy: ExplainPolicy,
+  ) {
+    const predictions: FlowPrediction[] = new Array(n);
+    const counts: EncodeCounts = { unseenCategories: 0, infiniteValues: 0 };
+    for (let start = 0; start < n; start += SCORE_CHUNK) {
+      const end = Math.min(n, start + SCORE_CHUNK);
+      const c = encode(start, end, rows);
+      counts.unseenCategories += c.unseenCategories;
+      counts.infiniteValues += c.infiniteValues;
+      compiled.predictBatch(rows, end - start, out);
+      for (let r = 0; r < end - start; r++) predictions[start + r] = predict(r, policy);
+    }
+    return { predictions, counts };
+  }
+
   return {
     model,
     encoder,
     threshold,
-    score(records, policy) {
-      const predictions: FlowPrediction[] = new Array(records.length);
-      const counts: EncodeCounts = { unseenCategories: 0, infiniteValues: 0 };
-      for (let start = 0; start < records.length; start += SCORE_CHUNK) {
-        const end = Math.min(records.length, start + SCORE_CHUNK);
-        const c = encoder.encodeBatch(records, start, end, rows);
-        counts.unseenCategories += c.unseenCategories;
-        counts.infiniteValues += c.infiniteValues;
-        compiled.predictBatch(rows, end - start, out);
-        for (let r = 0; r < end - start; r++) predictions[start + r] = predict(r, policy);
-      }
-      return { predictions, counts };
-    },
+    score: (records, policy) =>
+      run(records.length, (start, end, into) => encoder.encodeBatch(records, start, end, into), policy),
+    scoreRows: (values, rowEncoder, policy) =>
+      run(values.length, (start, end, into) => rowEncoder.encodeBatch(values, start, end, into), policy),
   };
 }
