@@ -5,30 +5,19 @@
 // rate limit off, promotes the `vigil demo` model, adds the hello-world reference routes and
 // listens on 127.0.0.1:0. Reports { url, key, model } to the parent; closes on 'close'.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticFlows } from '@vigil/detect';
-import { createWorkerTrainingExecutor } from '../../apps/server/dist/adapters/worker-training-executor.js';
 import { buildApp } from '../../apps/server/dist/app.js';
-import { SYNTHETIC_SCHEMA } from '../../apps/server/dist/cli/demo.command.js';
 import { loadConfig } from '../../apps/server/dist/config/env.js';
 import { embeddedDatabaseDir, migrateToLatest, openStore } from '../../apps/server/dist/db/database.js';
 import { ModelRegistry } from '../../apps/server/dist/modules/models/model-registry.service.js';
-import { trainModel } from '../../apps/server/dist/training/training.service.js';
-import { defaultTrainingConfig } from '../../apps/server/dist/training/training-config.js';
+import { trainDemoModel } from '../../apps/server/dist/training/demo-model.js';
 
-/** The model `vigil demo` trains: synthetic flows, default GBDT, early stopping after 20 rounds. */
-async function trainDemoModel(rows) {
-  const dataset = generateSyntheticFlows({ rows, seed: 42 });
-  const defaults = defaultTrainingConfig();
-  const config = { ...defaults, seed: 42, gbdt: { ...defaults.gbdt, earlyStoppingRounds: 20 } };
-  const executor = createWorkerTrainingExecutor(cpus().length);
-  try {
-    return (await trainModel({ dataset, schema: SYNTHETIC_SCHEMA, target: 'binary', config, executor }))
-      .document;
-  } finally {
-    await executor.close();
-  }
+/** The model `vigil demo` and the first `vigil start` train (demo-model.ts). */
+async function demoModel(rows) {
+  const dataset = generateSyntheticFlows({ rows: rows, seed: 42 });
+  return (await trainDemoModel(dataset, { seed: 42 })).document;
 }
 
 /** The API key the load generator sends, created through the auth module's service. */
@@ -42,7 +31,7 @@ const store = await openStore({ dataDir: embeddedDatabaseDir(dir) });
 let app;
 try {
   await migrateToLatest(store.db);
-  const document = await trainDemoModel(Number(process.env.BENCH_TRAIN_ROWS));
+  const document = await demoModel(Number(process.env.BENCH_TRAIN_ROWS));
   await new ModelRegistry(store.db).register(document, 'bench', { stage: 'production', reason: 'bench:api' });
   const config = loadConfig({
     VIGIL_DATA_DIR: dir,

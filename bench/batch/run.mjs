@@ -21,9 +21,7 @@ import { join } from 'node:path';
 import { createRecordMapper, generateSyntheticFlows } from '@vigil/detect';
 import { compileEnsemble, ensembleFromDocument } from '@vigil/ml';
 import pg from 'pg';
-import { createWorkerTrainingExecutor } from '../../apps/server/dist/adapters/worker-training-executor.js';
 import { buildApp } from '../../apps/server/dist/app.js';
-import { SYNTHETIC_SCHEMA } from '../../apps/server/dist/cli/demo.command.js';
 import { loadConfig } from '../../apps/server/dist/config/env.js';
 import { embeddedDatabaseDir, migrateToLatest, openStore } from '../../apps/server/dist/db/database.js';
 import { createBullMqQueue } from '../../apps/server/dist/jobs/bullmq-queue.js';
@@ -37,8 +35,7 @@ import {
 import { CHUNK_ROWS } from '../../apps/server/dist/modules/batches/batch-processor.js';
 import { flowBatchScorer } from '../../apps/server/dist/modules/batches/batch-scorer.js';
 import { ModelRegistry } from '../../apps/server/dist/modules/models/model-registry.service.js';
-import { trainModel } from '../../apps/server/dist/training/training.service.js';
-import { defaultTrainingConfig } from '../../apps/server/dist/training/training-config.js';
+import { trainDemoModel } from '../../apps/server/dist/training/demo-model.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const TRAIN_ROWS = Number(process.env.BENCH_TRAIN_ROWS ?? 50_000);
@@ -71,18 +68,10 @@ async function writeCsv(path, rows) {
   await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
 }
 
-/** The model `vigil demo` trains: synthetic flows, default GBDT, early stopping after 20 rounds. */
-async function trainDemoModel(rows) {
-  const dataset = generateSyntheticFlows({ rows, seed: 42 });
-  const defaults = defaultTrainingConfig();
-  const config = { ...defaults, seed: 42, gbdt: { ...defaults.gbdt, earlyStoppingRounds: 20 } };
-  const executor = createWorkerTrainingExecutor(cpus().length);
-  try {
-    return (await trainModel({ dataset, schema: SYNTHETIC_SCHEMA, target: 'binary', config, executor }))
-      .document;
-  } finally {
-    await executor.close();
-  }
+/** The model `vigil demo` and the first `vigil start` train (demo-model.ts). */
+async function demoModel(rows) {
+  const dataset = generateSyntheticFlows({ rows: rows, seed: 42 });
+  return (await trainDemoModel(dataset, { seed: 42 })).document;
 }
 
 /** The stages without a store: how fast the file is read, checked, parsed and scored. */
@@ -297,7 +286,7 @@ try {
     `generated ${fmt((await stat(path)).size / 2 ** 20)} MiB CSV in ${secs(performance.now() - t)}`,
   );
   t = performance.now();
-  const document = await trainDemoModel(TRAIN_ROWS);
+  const document = await demoModel(TRAIN_ROWS);
   console.log(
     `trained the demo model (${document.ensemble.trees.length} trees) in ${secs(performance.now() - t)}\n`,
   );

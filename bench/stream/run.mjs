@@ -20,14 +20,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTrafficSimulator, generateSyntheticFlows } from '@vigil/detect';
-import { createWorkerTrainingExecutor } from '../../apps/server/dist/adapters/worker-training-executor.js';
 import { buildApp } from '../../apps/server/dist/app.js';
-import { SYNTHETIC_SCHEMA } from '../../apps/server/dist/cli/demo.command.js';
 import { loadConfig } from '../../apps/server/dist/config/env.js';
 import { embeddedDatabaseDir, migrateToLatest, openStore } from '../../apps/server/dist/db/database.js';
 import { ModelRegistry } from '../../apps/server/dist/modules/models/model-registry.service.js';
-import { trainModel } from '../../apps/server/dist/training/training.service.js';
-import { defaultTrainingConfig } from '../../apps/server/dist/training/training-config.js';
+import { trainDemoModel } from '../../apps/server/dist/training/demo-model.js';
 
 const require = createRequire(new URL('../../apps/server/package.json', import.meta.url));
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
@@ -53,17 +50,10 @@ const fmt = (n, d = 0) =>
     ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
     : '–';
 
-async function trainDemoModel() {
+/** The model `vigil demo` and the first `vigil start` train (demo-model.ts). */
+async function demoModel() {
   const dataset = generateSyntheticFlows({ rows: TRAIN_ROWS, seed: 42 });
-  const defaults = defaultTrainingConfig();
-  const config = { ...defaults, seed: 42, gbdt: { ...defaults.gbdt, earlyStoppingRounds: 20 } };
-  const executor = createWorkerTrainingExecutor(cpus().length);
-  try {
-    return (await trainModel({ dataset, schema: SYNTHETIC_SCHEMA, target: 'binary', config, executor }))
-      .document;
-  } finally {
-    await executor.close();
-  }
+  return (await trainDemoModel(dataset, { seed: 42 })).document;
 }
 
 /** Embedded: simulator records → the stream service (store off); latency = generated → scored. */
@@ -248,7 +238,7 @@ async function kafkaRun({ kafka, admin, broker, kind, perMessage, dataDir, pool 
 const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-stream-'));
 try {
   console.log(`Training the demo model on ${TRAIN_ROWS.toLocaleString('en-US')} synthetic flows…`);
-  const document = await trainDemoModel();
+  const document = await demoModel();
   let store = await openStore({ dataDir: embeddedDatabaseDir(dir) });
   await migrateToLatest(store.db);
   await new ModelRegistry(store.db).register(document, 'bench', {

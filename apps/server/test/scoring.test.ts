@@ -9,7 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SYNTHETIC_SCHEMA } from '../src/cli/demo.command.js';
+import { SYNTHETIC_SCHEMA } from '../src/training/demo-model.js';
 import { trainModel } from '../src/training/training.service.js';
 import { defaultTrainingConfig } from '../src/training/training-config.js';
 import { authHeaders, buildTestApp } from './support/app.js';

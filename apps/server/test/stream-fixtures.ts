@@ -1,9 +1,9 @@
 import { generateSyntheticFlows } from '@vigil/detect';
 import type { ModelDocument } from '@vigil/ml';
 import { sql } from 'kysely';
-import { SYNTHETIC_SCHEMA } from '../src/cli/demo.command.js';
 import type { Db } from '../src/db/database.js';
 import type { FlowSource, SourceBatch, StreamMessage } from '../src/stream/flow-source.js';
+import { SYNTHETIC_SCHEMA } from '../src/training/demo-model.js';
 import { trainModel } from '../src/training/training.service.js';
 import { defaultTrainingConfig } from '../src/training/training-config.js';
 

@@ -1,15 +1,10 @@
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticFlows } from '@vigil/detect';
 import { type Command, InvalidArgumentError } from 'commander';
-import { createWorkerTrainingExecutor } from '../adapters/worker-training-executor.js';
+import { SYNTHETIC_SCHEMA, trainDemoModel } from '../training/demo-model.js';
 import { renderTrainingReport } from '../training/report-text.js';
-import { saveTrainingOutput, trainModel } from '../training/training.service.js';
-import { defaultTrainingConfig } from '../training/training-config.js';
+import { saveTrainingOutput } from '../training/training.service.js';
 import { startProgress } from './progress.js';
-
-/** Schema id stamped on models trained on `generateSyntheticFlows` output. */
-export const SYNTHETIC_SCHEMA = { id: 'synthetic-flows', version: 1 } as const;
 
 function parseRows(value: string): number {
   const n = Number(value);
@@ -46,18 +41,11 @@ export function registerDemoCommand(program: Command): void {
       console.log(
         `Generated ${dataset.nRows} synthetic flows (${dataset.features.length} features, seed ${opts.seed}).`,
       );
-      // Generated data is easy to overfit: stop once the validation loss has not improved for 20 rounds.
-      const defaults = defaultTrainingConfig();
-      const config = { ...defaults, seed: opts.seed, gbdt: { ...defaults.gbdt, earlyStoppingRounds: 20 } };
-      const executor = createWorkerTrainingExecutor(cpus().length);
       let progress: ReturnType<typeof startProgress> | undefined;
       try {
-        const outcome = await trainModel({
-          dataset,
-          schema: SYNTHETIC_SCHEMA,
+        const outcome = await trainDemoModel(dataset, {
+          seed: opts.seed,
           target: opts.target,
-          config,
-          executor,
           source: `synthetic rows=${opts.rows} seed=${opts.seed}`,
           onRound: (round, total, detail) => {
             progress ??= startProgress('training', total);
@@ -70,7 +58,6 @@ export function registerDemoCommand(program: Command): void {
         console.log(`model:  ${paths.model}\nreport: ${paths.report}`);
       } finally {
         progress?.stop();
-        await executor.close();
       }
     });
 }

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticFlows } from '@vigil/detect';
 import type { Command } from 'commander';
-import { createWorkerTrainingExecutor } from '../adapters/worker-training-executor.js';
 import { loadConfig } from '../config/env.js';
 import type { Store } from '../db/database.js';
 import { closeOnSignals, startServer } from '../main-api.js';
@@ -13,9 +11,7 @@ import { UsersService } from '../modules/auth/users.service.js';
 import { ModelRegistry } from '../modules/models/model-registry.service.js';
 import { installDefaultUrlModel } from '../modules/urls/default-url-model.js';
 import { startDemoStream } from '../stream/demo-stream.js';
-import { trainModel } from '../training/training.service.js';
-import { defaultTrainingConfig } from '../training/training-config.js';
-import { SYNTHETIC_SCHEMA } from './demo.command.js';
+import { trainDemoModel } from '../training/demo-model.js';
 
 /**
  * First run of the embedded default: a model to score with and an admin to sign in as, so that
@@ -27,25 +23,15 @@ async function bootstrapEmbedded(store: Store, dataDir: string): Promise<void> {
   if ((await registry.production()).length === 0) {
     console.log('No production model yet: training the demo model on 50,000 synthetic flows…');
     const dataset = generateSyntheticFlows({ rows: 50_000, seed: 42, target: 'binary' });
-    const defaults = defaultTrainingConfig();
-    const executor = createWorkerTrainingExecutor(cpus().length);
-    try {
-      const outcome = await trainModel({
-        dataset,
-        schema: SYNTHETIC_SCHEMA,
-        target: 'binary',
-        config: { ...defaults, seed: 42, gbdt: { ...defaults.gbdt, earlyStoppingRounds: 20 } },
-        executor,
-        source: 'synthetic rows=50000 seed=42 (vigil start bootstrap)',
-      });
-      const { model } = await registry.register(outcome.document, 'system', {
-        stage: 'production',
-        reason: 'bootstrap: demo model trained on synthetic flows at first start',
-      });
-      console.log(`Registered ${model.id} (${model.kind} v${model.version}) as the production model.`);
-    } finally {
-      await executor.close();
-    }
+    const outcome = await trainDemoModel(dataset, {
+      seed: 42,
+      source: 'synthetic rows=50000 seed=42 (vigil start bootstrap)',
+    });
+    const { model } = await registry.register(outcome.document, 'system', {
+      stage: 'production',
+      reason: 'bootstrap: demo model trained on synthetic flows at first start',
+    });
+    console.log(`Registered ${model.id} (${model.kind} v${model.version}) as the production model.`);
   }
   const urlModel = await installDefaultUrlModel(registry);
   if (urlModel) console.log(urlModel);
