@@ -9,15 +9,14 @@ const utf8 = new TextEncoder();
 /** A scored chunk: its packed results, its alerts for history (batch-history.ts; null if none), the bad rows found. */
 export interface ScoredChunk {
   packed: PackedChunk;
-  /** The alerts as one UTF-8 JSON array, in a buffer of its own (a scoring thread transfers it). */
+  /** The alerts as UTF-8 JSON (batch-history.ts), for their file beside the upload (spillChunk). */
   history: Uint8Array | null;
   bad: BadRow[];
 }
 
 /**
  * Scores one chunk of rows: every row gets a packed result or a bad-row reason; with `withAlerts`,
- * the alerts (with explanation and input record) are encoded for history, as UTF-8 bytes that a
- * scoring thread hands over without a copy.
+ * the alerts (with explanation and input record) are encoded for history, as UTF-8 bytes.
  */
 export function scoreChunk(
   batch: { id: number | string; kind: string },
@@ -55,8 +54,6 @@ export function scoreChunk(
     alerts.push(historyAlert(chunk.firstRow + i, r, tuple, scorer.stored(records[j], r), recordKeys));
   }
   bad.sort((a, b) => a.row - b.row);
-  // TextEncoder gives the bytes an ArrayBuffer of their own (Buffer.from may share its pool), so
-  // they can be transferred.
   const history = alerts.length > 0 ? utf8.encode(chunkHistoryJson(alerts, recordKeys)) : null;
   return { packed: builder.pack(), history, bad };
 }

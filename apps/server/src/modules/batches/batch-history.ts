@@ -8,11 +8,12 @@ import { selectChunks } from './batch-results.repo.js';
 import type { BatchPrediction } from './batch-scorer.js';
 
 /**
- * History follows the batch (migration 0008). While a batch is scored, each chunk keeps its alerts
- * as JSON (UTF-8 bytes, 0009) in `batch_result_chunks.history`, written in the checkpoint's transaction with the packed
- * results; once the batch is done, {@link writeBatchHistory} moves them into `predictions`, one chunk
- * per transaction. Why: inserting into the indexed `predictions` table costs ~80 µs a row on PGlite,
- * five times the scoring, and a batch's results do not need it to be complete and downloadable.
+ * History follows the batch (migration 0008). While a batch is scored, each chunk's alerts wait in a
+ * file beside the upload (batch-pending-alerts.ts; chunks stored before 0009 keep them in
+ * `batch_result_chunks.history`); once the batch is done, {@link writeBatchHistory} moves them into
+ * `predictions`. Why: inserting into the indexed `predictions` table costs ~50–80 µs a row on
+ * PGlite, several times the scoring, and a batch's results do not need it to be complete and
+ * downloadable.
  *
  * A chunk's history is a few JSON documents, one a line, `{"keys": [...] | null, "alerts": [alert, ...]}`
  * with up to HISTORY_PART_ALERTS alerts each, copied one per transaction: the store is busy for a
@@ -21,8 +22,8 @@ import type { BatchPrediction } from './batch-scorer.js';
  *   [row, verdict, probability, category, riskScore, srcIp, dstIp, srcPort, dstPort, protocol,
  *    topFeatures, record]
  * With `keys` (a delimited file: every record has these keys, with string values), an alert's record
- * is written as its values alone, in the keys' order: a third of an alert's bytes, to encode, store
- * and copy, were the record's keys. (Chunks stored before 0009 hold a plain array of alerts with
+ * is written as its values alone, in the keys' order: the record's keys were a quarter of an alert's
+ * bytes, to encode, store and copy. (Chunks stored before 0009 hold a plain array of alerts with
  * records as objects; both forms are read.)
  */
 /** Alerts in one part of a chunk's history (one copy transaction). */
@@ -107,8 +108,8 @@ export function historyParts(bytes: Uint8Array): Uint8Array[] {
 }
 
 /**
- * The alerts of a chunk's `history` (the results export reads them before they are in history): the
- * column's JSON text, or the bytes a scoring thread made. Records come back as objects.
+ * The alerts of a chunk awaiting history (the results export reads them before they are in history):
+ * its file's bytes, or a chunk's `history` column stored before 0009. Records come back as objects.
  */
 export function decodeChunkHistory(history: string | Uint8Array | null): HistoryAlert[] {
   if (!history) return [];
@@ -129,10 +130,10 @@ function decodeHistoryPart(text: string): HistoryAlert[] {
   });
 }
 
-// One statement per chunk: the alerts go from the chunk's JSON into `predictions` inside the
-// database, with no round trip through JavaScript. The chunk's document is parsed once
-// (materialized: inlined, PostgreSQL parsed it again for every alert); (batch_id, batch_row) is unique, so a chunk
-// copied again after a crash adds nothing.
+// One statement per part of a chunk's history ($5; null: the chunk's own column, stored before
+// 0009): the alerts go from the JSON into `predictions` inside the database, with no round trip
+// through JavaScript. The document is parsed once (materialized: inlined, PostgreSQL parsed it again
+// for every alert); (batch_id, batch_row) is unique, so a part copied again after a crash adds nothing.
 const COPY_CHUNK = `
   with chunk as materialized (
     select c.created_at, c.model_id, c.batch_id, convert_from(coalesce($5::bytea, c.history), 'UTF8')::jsonb as doc
