@@ -9,6 +9,7 @@
 #   scripts/kafka-broker.sh stop     stop the broker (SIGTERM, then SIGKILL after 30 s)
 #   scripts/kafka-broker.sh status   exit 0 and print the address when it runs, exit 1 otherwise
 #   scripts/kafka-broker.sh clean    stop and delete its data and logs
+#   scripts/kafka-broker.sh log      print the path of the broker's own log
 #
 # Settings (environment): KAFKA_VERSION (4.1.1), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
 # VIGIL_KAFKA_CACHE (~/.cache/vigil-kafka: jars), VIGIL_KAFKA_DIR (${TMPDIR:-/tmp}/vigil-kafka-PORT:
@@ -173,8 +174,9 @@ case "${1:-}" in
     stop
     rm -rf "$run_dir"
     ;;
+  log) echo "$log_file" ;;
   *)
-    echo "usage: $0 start|stop|status|clean" >&2
+    echo "usage: $0 start|stop|status|clean|log" >&2
     exit 2
     ;;
 esac
