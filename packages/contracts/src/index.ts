@@ -109,6 +109,7 @@ export {
 export {
   type Explain,
   explainSchema,
+  flowRecordSchema,
   MAX_RECORDS,
   type ScoredFlow,
   type ScoreFlowsBody,

@@ -4,20 +4,24 @@ import { verdictSchema } from './common.js';
 /** Most flow records one POST /predict/flows (or /ingest/flows) request may carry. */
 export const MAX_RECORDS = 10_000;
 
-// Records are checked against the model's features by the encoder (with the record index and field
-// in the error); here only their shape, without copying 10,000 objects through a zod object parse.
-const flowRecord = z
-  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
-    message: 'expected an object of field → value',
-  })
-  .meta({
-    type: 'object',
-    additionalProperties: true,
-    description:
-      "One flow: the schema's columns as in its CSV files (e.g. NSL-KDD `protocol_type`, CICIDS2017 " +
-      '`Flow Duration`) or the model feature names; numbers or numeric strings, null when missing. ' +
-      'Optional 5-tuple fields (src_ip, dst_ip, src_port, dst_port, protocol) are kept in history.',
-  });
+/**
+ * One flow record of a request body (POST /predict/flows, /ingest/flows), described for the docs.
+ * Records are checked against the model's features by the encoder (with the record index and field
+ * in the error); here only their shape, without copying 10,000 objects through a zod object parse.
+ */
+export function flowRecordSchema(description: string) {
+  return z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      message: 'expected an object of field → value',
+    })
+    .meta({ type: 'object', additionalProperties: true, description });
+}
+
+const flowRecord = flowRecordSchema(
+  "One flow: the schema's columns as in its CSV files (e.g. NSL-KDD `protocol_type`, CICIDS2017 " +
+    '`Flow Duration`) or the model feature names; numbers or numeric strings, null when missing. ' +
+    'Optional 5-tuple fields (src_ip, dst_ip, src_port, dst_port, protocol) are kept in history.',
+);
 
 /** Which predictions get topFeatures. */
 export const explainSchema = z.enum(['alerts', 'all', 'none']);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_RECORDS } from '@vigil/contracts';
+import { flowRecordSchema, MAX_RECORDS } from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
@@ -11,17 +11,10 @@ const SCORERS: readonly Role[] = ['admin', 'analyst'];
 const bodySchema = z.strictObject({
   records: z
     .array(
-      z
-        .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
-          message: 'expected an object of field → value',
-        })
-        .meta({
-          type: 'object',
-          additionalProperties: true,
-          description:
-            'One flow: a canonical flow record, a CICFlowMeter row or a Zeek conn.log record (JSON). ' +
-            'A `flow_id` (or Zeek `uid`) makes retries idempotent: a flow already scored is not stored twice.',
-        }),
+      flowRecordSchema(
+        'One flow: a canonical flow record, a CICFlowMeter row or a Zeek conn.log record (JSON). ' +
+          'A `flow_id` (or Zeek `uid`) makes retries idempotent: a flow already scored is not stored twice.',
+      ),
     )
     .min(1, 'send at least one record')
     .max(MAX_RECORDS, `send at most ${MAX_RECORDS} records per request`),
