@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JobAbortError } from '../src/jobs/job-queue.js';
 import { decodeChunk } from '../src/modules/batches/batch-chunks.js';
-import { pendingAlertsDir } from '../src/modules/batches/batch-pending-alerts.js';
+import { chunkHistoryJson } from '../src/modules/batches/batch-history.js';
+import { decodePendingAlerts, pendingAlertsDir } from '../src/modules/batches/batch-pending-alerts.js';
 import { processBatch } from '../src/modules/batches/batch-processor.js';
 import { selectChunks } from '../src/modules/batches/batch-results.repo.js';
 import {
@@ -248,8 +249,15 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
     const attackRows = await storedAttacks(id);
     const dir = pendingAlertsDir(await uploadPath(id));
     const files = readdirSync(dir).sort();
-    expect(files).toEqual(['1.json', '1001.json', '2001.json']);
-    rmSync(join(dir, '1001.json'));
+    expect(files).toEqual(['1.bin', '1001.bin', '2001.bin']);
+    rmSync(join(dir, '1001.bin'));
+    // A chunk spilled as JSON, as batches begun before the binary format did, is read as well.
+    const { keys, alerts } = decodePendingAlerts(readFileSync(join(dir, '2001.bin')));
+    const json = Buffer.from(chunkHistoryJson(alerts, keys));
+    rmSync(join(dir, '2001.bin'));
+    writeFileSync(join(dir, '2001.json'), json);
+    await sql`update batch_result_chunks set history_bytes = ${json.length}
+      where batch_id = ${id} and first_row = 2001`.execute(store.db);
     await run(id);
     expect((await get(id)).history).toEqual({ state: 'written', rows: attackRows.length });
     const rows = await sql<{ batch_row: number; top_features: unknown[]; record: unknown }>`
@@ -257,8 +265,11 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
     const lost = rows.rows.filter((r) => r.batch_row > 1000 && r.batch_row <= 2000);
     expect(lost.length).toBeGreaterThan(0);
     expect(lost.every((r) => r.top_features.length === 0)).toBe(true);
-    const kept = rows.rows.filter((r) => r.batch_row <= 1000);
-    expect(kept.every((r) => r.top_features.length > 0)).toBe(true);
+    const kept = rows.rows.filter((r) => r.batch_row <= 1000 || r.batch_row > 2000);
+    expect(kept.filter((r) => r.batch_row > 2000)).toHaveLength(alerts.length);
+    expect(kept.every((r) => r.top_features.length > 0 && Object.keys(r.record as object).length > 0)).toBe(
+      true,
+    );
     expect(existsSync(dir)).toBe(false);
   });
 

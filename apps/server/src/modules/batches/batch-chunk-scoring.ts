@@ -1,22 +1,20 @@
 import { URL_BATCH_KIND } from '@vigil/detect';
 import { ChunkBuilder, type PackedChunk } from './batch-chunks.js';
-import { chunkHistoryJson, historyAlert } from './batch-history.js';
+import { PendingAlertsWriter } from './batch-pending-alerts.js';
 import type { BatchRecord, BatchScorer } from './batch-scorer.js';
 import type { BadRow } from './batches.repo.js';
-
-const utf8 = new TextEncoder();
 
 /** A scored chunk: its packed results, its alerts for history (batch-history.ts; null if none), the bad rows found. */
 export interface ScoredChunk {
   packed: PackedChunk;
-  /** The alerts as UTF-8 JSON (batch-history.ts), for their file beside the upload (spillChunk). */
+  /** The alerts, for their file beside the upload (spillChunk; its format: PendingAlertsWriter). */
   history: Uint8Array | null;
   bad: BadRow[];
 }
 
 /**
  * Scores one chunk of rows: every row gets a packed result or a bad-row reason; with `withAlerts`,
- * the alerts (with explanation and input record) are encoded for history, as UTF-8 bytes.
+ * the alerts (with explanation and input record) are encoded for history (batch-pending-alerts.ts).
  */
 export function scoreChunk(
   batch: { id: number | string; kind: string },
@@ -39,7 +37,7 @@ export function scoreChunk(
   const results = scorer.score(records);
   const urls = batch.kind === URL_BATCH_KIND;
   const builder = new ChunkBuilder(chunk.firstRow, chunk.items.length, urls);
-  const alerts: unknown[][] = [];
+  const alerts = new PendingAlertsWriter(recordKeys);
   for (let j = 0; j < results.length; j++) {
     const r = results[j];
     const i = rows[j];
@@ -51,9 +49,8 @@ export function scoreChunk(
     if (urls) builder.url(i, r, String((records[j] as Record<string, unknown>).url), r.domain ?? null);
     else builder.flow(i, r, tuple);
     if (r.verdict !== 'attack' || !withAlerts) continue;
-    alerts.push(historyAlert(chunk.firstRow + i, r, tuple, scorer.stored(records[j], r), recordKeys));
+    alerts.add(chunk.firstRow + i, r, tuple, scorer.stored(records[j], r));
   }
   bad.sort((a, b) => a.row - b.row);
-  const history = alerts.length > 0 ? utf8.encode(chunkHistoryJson(alerts, recordKeys)) : null;
-  return { packed: builder.pack(), history, bad };
+  return { packed: builder.pack(), history: alerts.finish(), bad };
 }

@@ -3,7 +3,12 @@ import { CompiledQuery } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { jsonForStore } from '../scoring/scoring.repo.js';
 import { decodeChunk } from './batch-chunks.js';
-import { readPendingAlerts, removePendingAlerts } from './batch-pending-alerts.js';
+import {
+  decodePendingAlerts,
+  isBinaryPendingAlerts,
+  readPendingAlerts,
+  removePendingAlerts,
+} from './batch-pending-alerts.js';
 import { selectChunks } from './batch-results.repo.js';
 import type { BatchPrediction } from './batch-scorer.js';
 
@@ -15,8 +20,10 @@ import type { BatchPrediction } from './batch-scorer.js';
  * PGlite, several times the scoring, and a batch's results do not need it to be complete and
  * downloadable.
  *
- * A chunk's history is a few JSON documents, one a line, `{"keys": [...] | null, "alerts": [alert, ...]}`
- * with up to HISTORY_PART_ALERTS alerts each, copied one per transaction: the store is busy for a
+ * A chunk's history is copied from a few JSON documents, one a line, written here from its file
+ * (binary: batch-pending-alerts.ts; files spilled before that format hold these documents
+ * themselves), `{"keys": [...] | null, "alerts": [alert, ...]}` with up to HISTORY_PART_ALERTS
+ * alerts each, copied one per transaction: the store is busy for a
  * part's copy (~50 ms), not a whole chunk's (~350 ms on PGlite), so requests meanwhile barely wait.
  * One alert is a JSON array, in this order (HistoryAlert):
  *   [row, verdict, probability, category, riskScore, srcIp, dstIp, srcPort, dstPort, protocol,
@@ -109,12 +116,37 @@ export function historyParts(bytes: Uint8Array): Uint8Array[] {
 
 /**
  * The alerts of a chunk awaiting history (the results export reads them before they are in history):
- * its file's bytes, or a chunk's `history` column stored before 0009. Records come back as objects.
+ * its file's bytes (binary, or JSON written before that format), or a chunk's `history` column
+ * stored before 0009. Records come back as objects.
  */
 export function decodeChunkHistory(history: string | Uint8Array | null): HistoryAlert[] {
   if (!history) return [];
   const bytes = typeof history === 'string' ? Buffer.from(history, 'utf8') : history;
+  if (isBinaryPendingAlerts(bytes)) {
+    const { keys, alerts } = decodePendingAlerts(bytes);
+    return keys === null ? alerts : alerts.map((a) => withRecordObject(a, keys));
+  }
   return historyParts(bytes).flatMap((part) => decodeHistoryPart(Buffer.from(part).toString('utf8')));
+}
+
+/**
+ * The history documents (see the top of this file) of a chunk's pending alerts: a binary file's
+ * alerts are written as JSON here, after the batch is done, rather than by the scoring threads.
+ */
+function historyDocuments(bytes: Uint8Array): Uint8Array[] {
+  if (!isBinaryPendingAlerts(bytes)) return historyParts(bytes);
+  const { keys, alerts } = decodePendingAlerts(bytes);
+  return historyParts(utf8.encode(chunkHistoryJson(alerts, keys)));
+}
+
+const utf8 = new TextEncoder();
+
+/** An alert whose record is values under `keys`, with the record as an object. */
+function withRecordObject(a: unknown[], keys: readonly string[]): HistoryAlert {
+  const values = a[11] as unknown[];
+  const record: Record<string, unknown> = {};
+  for (let k = 0; k < keys.length; k++) record[keys[k]] = values[k];
+  return [...a.slice(0, 11), record] as HistoryAlert;
 }
 
 function decodeHistoryPart(text: string): HistoryAlert[] {
@@ -122,12 +154,7 @@ function decodeHistoryPart(text: string): HistoryAlert[] {
   if (Array.isArray(doc)) return doc;
   const { keys, alerts } = doc;
   if (keys === null) return alerts as HistoryAlert[];
-  return alerts.map((a) => {
-    const values = a[11] as unknown[];
-    const record: Record<string, unknown> = {};
-    for (let k = 0; k < keys.length; k++) record[keys[k]] = values[k];
-    return [...a.slice(0, 11), record] as HistoryAlert;
-  });
+  return alerts.map((a) => withRecordObject(a, keys));
 }
 
 // One statement per part of a chunk's history ($5; null: the chunk's own column, stored before
@@ -195,7 +222,7 @@ export async function writeBatchHistory(
       const bytes =
         readPendingAlerts(batch.file_path, firstRow, next.history_bytes) ??
         (await alertsFromResults(db, batch.id, firstRow));
-      parts = historyParts(bytes);
+      parts = historyDocuments(bytes);
     }
     // A part copied again after a crash adds nothing; the chunk is marked written with its last part.
     for (let p = 0; p < parts.length; p++) {
@@ -250,5 +277,5 @@ async function alertsFromResults(db: Db, batchId: number, firstRow: number): Pro
     const record = r.url === null ? {} : { url: r.url, domain: r.domain };
     alerts.push(historyAlert(r.row, { ...r, topFeatures: [] }, t, record));
   }
-  return new TextEncoder().encode(chunkHistoryJson(alerts, null));
+  return utf8.encode(chunkHistoryJson(alerts, null));
 }
