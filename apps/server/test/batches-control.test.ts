@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JobAbortError } from '../src/jobs/job-queue.js';
+import { explainPendingAlerts } from '../src/modules/batches/batch-alert-explanations.js';
 import { decodeChunk } from '../src/modules/batches/batch-chunks.js';
 import { chunkHistoryJson } from '../src/modules/batches/batch-history.js';
 import { decodePendingAlerts, pendingAlertsDir } from '../src/modules/batches/batch-pending-alerts.js';
@@ -251,8 +252,12 @@ describeEachEngine('batches: progress events, cancel, retry, checkpoints', (engi
     const files = readdirSync(dir).sort();
     expect(files).toEqual(['1.bin', '1001.bin', '2001.bin']);
     rmSync(join(dir, '1001.bin'));
-    // A chunk spilled as JSON, as batches begun before the binary format did, is read as well.
-    const { keys, alerts } = decodePendingAlerts(readFileSync(join(dir, '2001.bin')));
+    // A chunk spilled as JSON, explained, as batches begun before the binary format did, is read as well.
+    const { keys, alerts } = await explainPendingAlerts(
+      store.db,
+      decodePendingAlerts(readFileSync(join(dir, '2001.bin'))),
+      'control-synthetic',
+    );
     const json = Buffer.from(chunkHistoryJson(alerts, keys));
     rmSync(join(dir, '2001.bin'));
     writeFileSync(join(dir, '2001.json'), json);

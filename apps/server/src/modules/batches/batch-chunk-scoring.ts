@@ -37,7 +37,7 @@ export function scoreChunk(
   const results = scorer.score(records);
   const urls = batch.kind === URL_BATCH_KIND;
   const builder = new ChunkBuilder(chunk.firstRow, chunk.items.length, urls);
-  const alerts = new PendingAlertsWriter(recordKeys);
+  const alerts = new PendingAlertsWriter(recordKeys, scorer.explainsAlerts);
   for (let j = 0; j < results.length; j++) {
     const r = results[j];
     const i = rows[j];

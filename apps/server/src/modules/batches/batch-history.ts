@@ -2,10 +2,12 @@ import type { FlowTuple } from '@vigil/detect';
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { jsonForStore } from '../scoring/scoring.repo.js';
+import { explainPendingAlerts } from './batch-alert-explanations.js';
 import { decodeChunk } from './batch-chunks.js';
 import {
   decodePendingAlerts,
   isBinaryPendingAlerts,
+  type PendingAlerts,
   readPendingAlerts,
   removePendingAlerts,
 } from './batch-pending-alerts.js';
@@ -115,27 +117,46 @@ export function historyParts(bytes: Uint8Array): Uint8Array[] {
 }
 
 /**
- * The alerts of a chunk awaiting history (the results export reads them before they are in history):
- * its file's bytes (binary, or JSON written before that format), or a chunk's `history` column
- * stored before 0009. Records come back as objects.
+ * The alerts of a chunk awaiting history, as they were written: its file's bytes (binary, or JSON
+ * written before that format), or a chunk's `history` column stored before 0009. Records come back
+ * as objects. Alerts of flow batches come without top features: see {@link readChunkAlerts}.
  */
 export function decodeChunkHistory(history: string | Uint8Array | null): HistoryAlert[] {
   if (!history) return [];
-  const bytes = typeof history === 'string' ? Buffer.from(history, 'utf8') : history;
-  if (isBinaryPendingAlerts(bytes)) {
-    const { keys, alerts } = decodePendingAlerts(bytes);
-    return keys === null ? alerts : alerts.map((a) => withRecordObject(a, keys));
-  }
-  return historyParts(bytes).flatMap((part) => decodeHistoryPart(Buffer.from(part).toString('utf8')));
+  return recordObjects(decodeAny(history));
 }
 
 /**
- * The history documents (see the top of this file) of a chunk's pending alerts: a binary file's
- * alerts are written as JSON here, after the batch is done, rather than by the scoring threads.
+ * The alerts of a chunk awaiting history (see {@link decodeChunkHistory}), explained if they were
+ * written without (batch-alert-explanations.ts) by the chunk's model `modelId`. Records come back
+ * as objects. The results export reads them so before they are in history.
  */
-function historyDocuments(bytes: Uint8Array): Uint8Array[] {
+export async function readChunkAlerts(
+  db: Db,
+  history: string | Uint8Array,
+  modelId: string,
+): Promise<HistoryAlert[]> {
+  return recordObjects(await explainPendingAlerts(db, decodeAny(history), modelId));
+}
+
+function decodeAny(history: string | Uint8Array): PendingAlerts {
+  const bytes = typeof history === 'string' ? Buffer.from(history, 'utf8') : history;
+  if (isBinaryPendingAlerts(bytes)) return decodePendingAlerts(bytes);
+  const alerts = historyParts(bytes).flatMap((part) => decodeHistoryPart(Buffer.from(part).toString('utf8')));
+  return { keys: null, alerts, explained: true };
+}
+
+const recordObjects = ({ keys, alerts }: PendingAlerts): HistoryAlert[] =>
+  keys === null ? alerts : alerts.map((a) => withRecordObject(a, keys));
+
+/**
+ * The history documents (see the top of this file) of a chunk's pending alerts: a binary file's
+ * alerts are explained (if they were not) and written as JSON here, after the batch is done, rather
+ * than by the scoring threads.
+ */
+async function historyDocuments(db: Db, bytes: Uint8Array, modelId: string): Promise<Uint8Array[]> {
   if (!isBinaryPendingAlerts(bytes)) return historyParts(bytes);
-  const { keys, alerts } = decodePendingAlerts(bytes);
+  const { keys, alerts } = await explainPendingAlerts(db, decodePendingAlerts(bytes), modelId);
   return historyParts(utf8.encode(chunkHistoryJson(alerts, keys)));
 }
 
@@ -208,7 +229,7 @@ export async function writeBatchHistory(
     if (signal.aborted) return false;
     const next = await db
       .selectFrom('batch_result_chunks')
-      .select(['first_row', 'history_bytes'])
+      .select(['first_row', 'history_bytes', 'model_id'])
       .where('batch_id', '=', batch.id)
       .where((eb) => eb.or([eb('history', 'is not', null), eb('history_bytes', 'is not', null)]))
       .orderBy('first_row')
@@ -222,7 +243,7 @@ export async function writeBatchHistory(
       const bytes =
         readPendingAlerts(batch.file_path, firstRow, next.history_bytes) ??
         (await alertsFromResults(db, batch.id, firstRow));
-      parts = historyDocuments(bytes);
+      parts = await historyDocuments(db, bytes, next.model_id);
     }
     // A part copied again after a crash adds nothing; the chunk is marked written with its last part.
     for (let p = 0; p < parts.length; p++) {

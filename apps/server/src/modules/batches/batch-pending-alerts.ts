@@ -85,7 +85,7 @@ export function spillChunk(uploadPath: string, scored: ScoredChunk): SpilledChun
  * a fifth of a chunk's time (mostly printing each top feature's two doubles), so the JSON that
  * history is copied from (batch-history.ts) is written from this after the batch is done.
  *
- *   "VAL1"  u32 header length  header (UTF-8 JSON: { keys, names, alerts, numbers, strings })
+ *   "VAL1"  u32 header length  header (UTF-8 JSON: { keys, explained, names, alerts, numbers, strings })
  *   padding to 8 bytes  float64 numbers[numbers]  int32 lengths[strings]  UTF-8 text
  *
  * Per alert, in order: numbers row, probability, riskScore, srcPort, dstPort, top-feature count n,
@@ -100,6 +100,11 @@ const MAGIC = [0x56, 0x41, 0x4c, 0x31]; // "VAL1"
 export interface PendingAlerts {
   keys: string[] | null;
   alerts: HistoryAlert[];
+  /**
+   * False when the alerts were written without top features, to be explained when read
+   * (batch-alert-explanations.ts).
+   */
+  explained: boolean;
 }
 
 /** Collects a chunk's alerts in the file's binary form (one scoring thread, one chunk). */
@@ -115,8 +120,14 @@ export class PendingAlertsWriter {
   private readonly names: string[] = [];
   private readonly nameIndex = new Map<string, number>();
 
-  /** `keys`: the keys of every record (a delimited file's), whose values alone are kept. */
-  constructor(private readonly keys: readonly string[] | null) {}
+  /**
+   * `keys`: the keys of every record (a delimited file's), whose values alone are kept. `explained`:
+   * false when the alerts come without top features (BatchScorer.explainsAlerts).
+   */
+  constructor(
+    private readonly keys: readonly string[] | null,
+    private readonly explained = true,
+  ) {}
 
   get alerts(): number {
     return this.count;
@@ -169,6 +180,7 @@ export class PendingAlertsWriter {
     const header = utf8.encode(
       JSON.stringify({
         keys: this.keys,
+        explained: this.explained,
         names: this.names,
         alerts: this.count,
         numbers: this.n,
@@ -250,6 +262,8 @@ export function decodePendingAlerts(bytes: Uint8Array): PendingAlerts {
   if (8 + headerLength > bytes.length) throw corrupt('it ends inside its header');
   const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8')) as {
     keys: string[] | null;
+    /** Absent in files written before it: those were explained. */
+    explained?: boolean;
     names: string[];
     alerts: number;
     numbers: number;
@@ -321,7 +335,7 @@ export function decodePendingAlerts(bytes: Uint8Array): PendingAlerts {
   if (n !== header.numbers || s !== header.strings || at !== text.length) {
     throw corrupt('its alerts do not add up to its header');
   }
-  return { keys, alerts };
+  return { keys, alerts, explained: header.explained !== false };
 }
 
 const corrupt = (why: string) => new Error(`a pending alerts file is corrupt: ${why}`);

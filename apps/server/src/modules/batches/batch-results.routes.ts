@@ -9,7 +9,7 @@ import { EXPORT_CONTENT_TYPES, type ExportRow, exportChunks } from '../predictio
 import { EXPORT_PAGE_SIZE, toPredictionDto } from '../predictions/predictions-query.service.js';
 import { decodeChunk } from './batch-chunks.js';
 import { toBatchDto } from './batch-dto.js';
-import { decodeChunkHistory } from './batch-history.js';
+import { readChunkAlerts } from './batch-history.js';
 import { readPendingAlerts } from './batch-pending-alerts.js';
 import { selectBatchAlerts, selectChunks } from './batch-results.repo.js';
 import { FINAL } from './batches.repo.js';
@@ -50,7 +50,7 @@ async function* resultPages(
       chunk.history ??
       (chunk.history_bytes === null ? null : readPendingAlerts(batch.file_path, first, chunk.history_bytes));
     if (pending !== null) {
-      for (const a of decodeChunkHistory(pending)) {
+      for (const a of await readChunkAlerts(db, pending, chunk.model_id)) {
         const [row, verdict, probability, category, riskScore, srcIp, dstIp, srcPort, dstPort, protocol] = a;
         alerts.set(row, {
           row,

@@ -24,13 +24,21 @@ export interface BatchScorer {
   tuple(record: BatchRecord): FlowTuple;
   /** The `record` history keeps for a scored row (values, for a scorer made for keys). */
   stored(record: BatchRecord, prediction: BatchPrediction): unknown;
+  /**
+   * Whether alerts come with their top features; when not (flow batches), they are explained when
+   * read, from their records (batch-alert-explanations.ts).
+   */
+  readonly explainsAlerts: boolean;
 }
 
 /** Flow batches keep the input record of alerts only: the rest is in the uploaded file, by row number. */
 const ALERT_RECORDS_ONLY = true;
 
-/** Batches explain their alerts, as the real-time API does by default. */
-const EXPLAIN = 'alerts' as const;
+/**
+ * Flow batches explain their alerts as the real-time API does by default, but not while scoring:
+ * they are explained when read (batch-alert-explanations.ts).
+ */
+const EXPLAIN = 'none' as const;
 
 /** A bad record's reason without the "record N" prefix the encoder adds for API callers. */
 function reasonOf(err: FlowRecordError): string {
@@ -51,6 +59,7 @@ export function flowBatchScorer(model: ActiveModel, keys: readonly string[] | nu
       : scorer.scoreRows(records as readonly (readonly string[])[], rowEncoder, EXPLAIN);
   return {
     model,
+    explainsAlerts: false,
     tuple: (record) =>
       rowEncoder === null ? scorer.encoder.tuple(record) : rowEncoder.tuple(record as readonly string[]),
     stored: (record, p) => (ALERT_RECORDS_ONLY && p.verdict !== 'attack' ? {} : record),

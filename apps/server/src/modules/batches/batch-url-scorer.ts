@@ -18,6 +18,8 @@ export function urlBatchScorer(model: ActiveModel): BatchScorer {
   const scorer = urlScorerFor(model);
   return {
     model,
+    // The reasons come with the verdict: URL lists are short, and the verdict needs them anyway.
+    explainsAlerts: true,
     tuple: () => NO_TUPLE,
     stored: (record, p) => ({ url: urlOf(record), domain: p.domain ?? null }),
     score(records) {

@@ -30,7 +30,8 @@ export interface ActiveModelsService extends ActiveModels {
   stop(): Promise<void>;
 }
 
-function load(row: ModelRowWithDocument): ActiveModel {
+/** A registered model's row made ready for scoring: its document checked and its trees compiled. */
+export function loadActiveModel(row: ModelRowWithDocument): ActiveModel {
   const document = parseModelDocument(row.document);
   // The store may hold a model registered by an older build: check its inputs again at load time.
   checkFeatureSpec(document.featureSpec);
@@ -77,7 +78,7 @@ export function createActiveModels(
     if (!row) return swap(kind, undefined);
     if (current?.id === row.id) return;
     try {
-      swap(kind, load(row));
+      swap(kind, loadActiveModel(row));
     } catch (err) {
       onError(err, `cannot load production model ${row.id} (${kind}); keeping the previous one`);
     }

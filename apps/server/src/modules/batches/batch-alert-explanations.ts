@@ -1,0 +1,58 @@
+import type { Db } from '../../db/database.js';
+import type { ActiveModel } from '../models/active-models.js';
+import { loadActiveModel } from '../models/active-models.service.js';
+import { selectModelWithDocument } from '../models/models.repo.js';
+import { flowScorerFor } from '../scoring/flow-scorer.js';
+import type { PendingAlerts } from './batch-pending-alerts.js';
+
+/**
+ * A flow batch's alerts are explained when they are read, not while the batch is scored: for
+ * history, once the batch is done (batch-history.ts), or for a results export before that. The
+ * explanation (top features by path contributions, as /predict/flows gives them) was a quarter of a
+ * scoring thread's time per row, for the one in three rows that are alerts; a batch is done that
+ * much sooner, its history about a second per million rows later, and every alert is explained
+ * once, as before. The scoring threads keep each alert's input record, which is all it takes: the
+ * batch's model (by id: a later promotion does not change it) encodes the record again and explains
+ * it, with the same result it gave while scoring.
+ */
+
+/** Models by id, compiled: ids are immutable, and a history copy reads the same model chunk after chunk. */
+const models = new Map<string, Promise<ActiveModel | null>>();
+const MODELS_KEPT = 4;
+
+function modelById(db: Db, id: string): Promise<ActiveModel | null> {
+  let model = models.get(id);
+  if (!model) {
+    model = selectModelWithDocument(db, id).then((row) => (row ? loadActiveModel(row) : null));
+    // A failed load is not kept: the next read tries again.
+    model.catch(() => models.delete(id));
+    models.set(id, model);
+    if (models.size > MODELS_KEPT) models.delete(models.keys().next().value as string);
+  }
+  return model;
+}
+
+/**
+ * Adds their top features to the alerts of `pending` (in place) when they were written without
+ * (PendingAlerts.explained false), by the model `modelId` that scored them. Should that model be
+ * gone from the registry, they stay unexplained, as alerts whose file was lost do.
+ */
+export async function explainPendingAlerts(
+  db: Db,
+  pending: PendingAlerts,
+  modelId: string,
+): Promise<PendingAlerts> {
+  if (pending.explained || pending.alerts.length === 0) return pending;
+  const model = await modelById(db, modelId);
+  if (!model) return pending;
+  const scorer = flowScorerFor(model);
+  const { keys, alerts } = pending;
+  const records = alerts.map((a) => a[11] as unknown);
+  const { predictions } =
+    keys === null
+      ? scorer.score(records, 'all')
+      : scorer.scoreRows(records as unknown[][], scorer.encoder.forKeys(keys), 'all');
+  for (let i = 0; i < alerts.length; i++) alerts[i][10] = predictions[i].topFeatures;
+  pending.explained = true;
+  return pending;
+}
