@@ -9,12 +9,13 @@
 // req/s; p99 ≤ 2 ms at 10k req/s; batch ≥ 500k rows/s.
 // Environment: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10), BENCH_ROWS (training
 // rows, default 50,000 as in `vigil demo`), BENCH_NODE_FLAGS (the server's Node flags instead of
-// SERVER_NODE_FLAGS).
+// SERVER_NODE_FLAGS in ../node-flags.mjs).
 
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { generateSyntheticFlows } from '@vigil/detect';
 import autocannon from 'autocannon';
+import { serverNodeFlags } from '../node-flags.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -34,20 +35,9 @@ function flowRecords(n, seed) {
   );
 }
 
-/**
- * The V8 flags of `npm start` (package.json; keep the two in step). A 3 MB semi-space (young
- * generation ~9 MB instead of ~48 MB) makes each scavenge shorter, so fewer requests wait behind
- * one. Measured here: p99 at 10k req/s 2.06–2.42 ms without, 1.50–1.81 ms with (four runs each), for ~5 % less peak throughput.
- * BENCH_NODE_FLAGS="" measures without them.
- */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=3'];
-
 function startServer() {
   const child = fork(new URL('./server-process.mjs', import.meta.url), {
-    execArgv:
-      process.env.BENCH_NODE_FLAGS !== undefined
-        ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
-        : SERVER_NODE_FLAGS,
+    execArgv: serverNodeFlags(),
     env: { ...process.env, BENCH_TRAIN_ROWS: String(TRAIN_ROWS) },
   });
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 // The server side of `npm run bench:api`, a child process of the bench (forked with the Node flags
-// `npm start` uses, SERVER_NODE_FLAGS in run.mjs) so that the load generator does not share the
+// `npm start` uses, SERVER_NODE_FLAGS in ../node-flags.mjs) so that the load generator does not share the
 // server's event loop or heap. Builds the app
 // as `vigil serve` would, on the embedded PGlite store in a temp folder, with history off and the
 // rate limit off, promotes the `vigil demo` model, adds the hello-world reference routes and

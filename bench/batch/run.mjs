@@ -1,5 +1,7 @@
 // `npm run bench:batch`: a generated flow CSV (1,000,000 rows of synthetic flows by default) scored
-// end to end: upload over HTTP → validation → background job → done, on the embedded runner with
+// end to end: upload over HTTP → validation → background job → done, with the server in a child
+// process run with the Node flags of `npm start` (server-process.mjs; BENCH_NODE_FLAGS="" runs it
+// without) and the client in this one; on the embedded runner with
 // the embedded PGlite store (as `vigil start` runs), then on the embedded runner with PostgreSQL when
 // TEST_DATABASE_URL (or DATABASE_URL) is set, and on BullMQ when TEST_REDIS_URL (or REDIS_URL) is set.
 // Before that, the stages run in-process without a store, to show where the time goes: a reference
@@ -13,18 +15,16 @@
 // Environment: BENCH_ROWS (default 1,000,000), BENCH_TRAIN_ROWS (model training rows, default 50,000),
 // BENCH_STAGES=0 skips the in-process stages, BENCH_ONLY=text runs only the end-to-end runs whose
 // label contains the text (for profiling one of them).
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRecordMapper, generateSyntheticFlows } from '@vigil/detect';
 import { compileEnsemble, ensembleFromDocument } from '@vigil/ml';
 import pg from 'pg';
-import { buildApp } from '../../apps/server/dist/app.js';
-import { loadConfig } from '../../apps/server/dist/config/env.js';
-import { embeddedDatabaseDir, migrateToLatest, openStore } from '../../apps/server/dist/db/database.js';
-import { createBullMqQueue } from '../../apps/server/dist/jobs/bullmq-queue.js';
+import { multipartFileBody } from '../../apps/server/dist/cli/multipart-upload.js';
 import { scoreChunk } from '../../apps/server/dist/modules/batches/batch-chunk-scoring.js';
 import { inspectBatchFile } from '../../apps/server/dist/modules/batches/batch-file-inspect.js';
 import { readBatchRows } from '../../apps/server/dist/modules/batches/batch-file-rows.js';
@@ -34,8 +34,8 @@ import {
 } from '../../apps/server/dist/modules/batches/batch-parallel.js';
 import { CHUNK_ROWS } from '../../apps/server/dist/modules/batches/batch-processor.js';
 import { flowBatchScorer } from '../../apps/server/dist/modules/batches/batch-scorer.js';
-import { ModelRegistry } from '../../apps/server/dist/modules/models/model-registry.service.js';
 import { trainDemoModel } from '../../apps/server/dist/training/demo-model.js';
+import { serverNodeFlags } from '../node-flags.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const TRAIN_ROWS = Number(process.env.BENCH_TRAIN_ROWS ?? 50_000);
@@ -147,11 +147,24 @@ async function stages(path, document) {
   };
 }
 
-/** Uploads the file to a served app, follows the batch to its end; returns the timings. */
+/** Starts the server process (server-process.mjs) for one run; resolves to it with { url, key }. */
+function startServer(setup) {
+  const child = fork(new URL('./server-process.mjs', import.meta.url), { execArgv: serverNodeFlags() });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the server process exited with ${code}`)));
+    child.once('message', (msg) => (msg.error ? reject(new Error(msg.error)) : resolve({ child, ...msg })));
+    child.send(setup);
+  });
+}
+
+/**
+ * Uploads the file to a served app (its own process, as `npm start` runs it), follows the batch to
+ * its end from this process, as a client would; returns the timings.
+ */
 async function endToEnd(label, path, document, { databaseUrl, redisUrl, history }) {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-batch-'));
-  let store;
   let dropDb;
+  let serverDatabaseUrl;
   if (databaseUrl) {
     const name = `vigil_bench_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: databaseUrl });
@@ -159,39 +172,27 @@ async function endToEnd(label, path, document, { databaseUrl, redisUrl, history 
     await admin.query(`create database ${name}`);
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
-    store = await openStore({ databaseUrl: url.toString() });
+    serverDatabaseUrl = url.toString();
     dropDb = async () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     };
-  } else store = await openStore({ dataDir: embeddedDatabaseDir(dir) });
-  const jobs = redisUrl
-    ? await createBullMqQueue({ redisUrl, prefix: `vigil-bench-${randomBytes(4).toString('hex')}` })
-    : undefined;
-  let app;
+  }
+  let server;
   try {
-    await migrateToLatest(store.db);
-    await new ModelRegistry(store.db).register(document, 'bench', {
-      stage: 'production',
-      reason: 'bench:batch',
-    });
-    const config = loadConfig({
-      VIGIL_DATA_DIR: dir,
-      VIGIL_RATE_LIMIT: '0',
-      VIGIL_MIGRATE_ON_START: 'false',
-      LOG_LEVEL: 'silent',
-      VIGIL_DEMO_STREAM: 'false',
-      ...(history ? { VIGIL_HISTORY: history } : {}),
-    });
-    app = await buildApp({ config, store, jobs });
-    const { key } = await app.auth.apiKeys.create({ name: 'bench-batch', role: 'analyst', createdBy: null });
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const headers = { authorization: `Bearer ${key}` };
+    server = await startServer({ document, databaseUrl: serverDatabaseUrl, redisUrl, history });
+    const base = server.url;
+    const headers = { authorization: `Bearer ${server.key}` };
 
-    const form = new FormData();
-    form.append('file', await openAsBlob(path), 'flows.csv');
+    // Sent as `vigil batch submit` sends it.
+    const upload = await multipartFileBody({ name: 'bench' }, 'file', path, 'flows.csv');
     const t0 = performance.now();
-    const res = await fetch(`${base}/api/v1/batches`, { method: 'POST', headers, body: form });
+    const res = await fetch(`${base}/api/v1/batches`, {
+      method: 'POST',
+      headers: { ...headers, ...upload.headers },
+      body: upload.body,
+      duplex: 'half',
+    });
     const t1 = performance.now();
     if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
     const { batch } = await res.json();
@@ -217,26 +218,24 @@ async function endToEnd(label, path, document, { databaseUrl, redisUrl, history 
     // The alerts go into prediction history after the batch is done (batch-history.ts).
     while (b.history.state === 'pending') await poll();
     const t3 = performance.now();
-    const alerts = (
-      await store.db
-        .selectFrom('predictions')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirst()
-    ).n;
     return {
       label,
       uploadMs: t1 - t0,
       totalMs: t2 - t0,
       processMs,
       historyMs: t3 - t2,
-      alerts: Number(alerts),
+      alerts: b.history.rows,
     };
   } finally {
-    await app?.close();
-    if (jobs) await jobs.close();
-    await store.close();
+    if (server) {
+      server.child.removeAllListeners('exit');
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.child.send('close');
+      const stuck = setTimeout(() => server.child.kill(), 30_000);
+      await exited;
+      clearTimeout(stuck);
+    }
     await dropDb?.();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

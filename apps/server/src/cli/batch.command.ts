@@ -1,4 +1,3 @@
-import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Batch, BatchSummary } from '@vigil/contracts';
@@ -13,6 +12,7 @@ import type { ActiveModel } from '../modules/models/active-models.js';
 import { createActiveModels } from '../modules/models/active-models.service.js';
 import { checkFeatureSpec } from '../modules/models/feature-spec.js';
 import { renderSummary } from './batch-report.js';
+import { multipartFileBody } from './multipart-upload.js';
 import { startProgress } from './progress.js';
 import { openConfiguredStore } from './with-store.js';
 
@@ -157,16 +157,15 @@ export function registerBatchCommands(program: Command): void {
         json?: boolean;
       },
     ) => {
-      const form = new FormData();
-      if (opts.schema) form.append('schema', opts.schema);
-      if (opts.urlColumn) form.append('urlColumn', opts.urlColumn);
-      form.append('name', opts.name ?? basename(file));
-      // openAsBlob streams the file from disk as fetch sends it.
-      form.append('file', await openAsBlob(file), basename(file));
+      const fields: Record<string, string> = { name: opts.name ?? basename(file) };
+      if (opts.schema) fields.schema = opts.schema;
+      if (opts.urlColumn) fields.urlColumn = opts.urlColumn;
+      // Streamed from disk as fetch sends it.
+      const { body, headers } = await multipartFileBody(fields, 'file', file, basename(file));
       const created = await api<{
         batch: Batch;
         format: { preview: { columns: string[] }; columns: { unknown: string[] } };
-      }>(opts, 'api/v1/batches', { method: 'POST', body: form });
+      }>(opts, 'api/v1/batches', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
       const id = created.batch.id;
       if (!opts.wait) {
         if (opts.json) console.log(JSON.stringify(created, null, 2));
