@@ -100,6 +100,26 @@ describe('inspectText', () => {
     expect(mapper.fromCells(nslRow)).toBe(`expected ${nslHeader.length + 1} fields, got ${nslHeader.length}`);
     expect(mapper.fromJsonLine('[1]')).toBe('expected a JSON object');
   });
+
+  it("gives a row's values in the keys' order, as the record holds them", () => {
+    const valuesOf = (header: string[], cells: string[]) => {
+      const mapper = createRecordMapper(
+        inspectText(`${header.join(',')}\n${cells.join(',')}\n`, { complete: true }),
+      );
+      const record = mapper.fromCells(cells) as Record<string, unknown>;
+      const values = mapper.valuesFromCells(cells);
+      expect(values).toEqual(mapper.keys?.map((k) => record[k]));
+      return values;
+    };
+    // Every column used, in order: the cells are the values, not copied.
+    const all = [...nslRow];
+    expect(valuesOf(nslHeader, all)).toBe(all);
+    // An unknown column left out: the used ones, copied.
+    const noted = [...nslRow, 'x'];
+    const values = valuesOf([...nslHeader, 'note'], noted);
+    expect(values).not.toBe(noted);
+    expect(values).toHaveLength(nslHeader.length);
+  });
 });
 
 describe('byte sniffing', () => {

@@ -370,7 +370,15 @@ export function compileFlowRecordEncoder(
           return { unseenCategories, infiniteValues };
         },
         tuple(row) {
-          return tupleOf(tupleAt.map((k) => (k < 0 ? undefined : row[k])));
+          const at = (part: number) => (tupleAt[part] < 0 ? null : (row[tupleAt[part]] ?? null));
+          // Read in place: an array of the parts per row was a tenth of what batch scoring allocated.
+          return {
+            srcIp: readAddress(at(TUPLE_SRC_IP)) ?? null,
+            dstIp: readAddress(at(TUPLE_DST_IP)) ?? null,
+            srcPort: readPort(at(TUPLE_SRC_PORT)) ?? null,
+            dstPort: readPort(at(TUPLE_DST_PORT)) ?? null,
+            protocol: readProtocol(at(TUPLE_PROTOCOL)) ?? null,
+          };
         },
       };
     },

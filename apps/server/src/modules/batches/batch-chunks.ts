@@ -123,7 +123,8 @@ export function topOfTally(map: Map<string, number>, k: number): [string, number
       i = w;
     }
   };
-  for (const [key, tally] of map) {
+  // forEach: a for-of over the map made an entry array per key.
+  map.forEach((tally, key) => {
     if (keys.length < k) {
       keys.push(key);
       tallies.push(tally);
@@ -139,7 +140,7 @@ export function topOfTally(map: Map<string, number>, k: number): [string, number
       tallies[0] = tally;
       siftDown(0);
     }
-  }
+  });
   return keys
     .map((key, i) => [key, tallies[i]] as const)
     .sort(([a, pa], [b, pb]) => (ranksAfter(pa, a, pb, b) ? 1 : ranksAfter(pb, b, pa, a) ? -1 : 0))
