@@ -129,10 +129,6 @@ export class PendingAlertsWriter {
     private readonly explained = true,
   ) {}
 
-  get alerts(): number {
-    return this.count;
-  }
-
   add(
     row: number,
     p: Pick<BatchPrediction, 'verdict' | 'probability' | 'category' | 'riskScore' | 'topFeatures'>,
