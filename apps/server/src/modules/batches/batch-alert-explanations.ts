@@ -16,16 +16,29 @@ import type { PendingAlerts } from './batch-pending-alerts.js';
  * it, with the same result it gave while scoring.
  */
 
-/** Models by id, compiled: ids are immutable, and a history copy reads the same model chunk after chunk. */
-const models = new Map<string, Promise<ActiveModel | null>>();
+/**
+ * Models by store and id, compiled: a model's id never changes what it is, and a history copy reads
+ * the same model chunk after chunk. (Per store: two stores in one process, as in tests, may each
+ * have a model of the same id.)
+ */
+const modelsByStore = new WeakMap<Db, Map<string, Promise<ActiveModel | null>>>();
 const MODELS_KEPT = 4;
 
 function modelById(db: Db, id: string): Promise<ActiveModel | null> {
+  let models = modelsByStore.get(db);
+  if (!models) {
+    models = new Map();
+    modelsByStore.set(db, models);
+  }
   let model = models.get(id);
   if (!model) {
-    model = selectModelWithDocument(db, id).then((row) => (row ? loadActiveModel(row) : null));
+    model = selectModelWithDocument(db, id).then((row) => {
+      if (row) return loadActiveModel(row);
+      models?.delete(id);
+      return null;
+    });
     // A failed load is not kept: the next read tries again.
-    model.catch(() => models.delete(id));
+    model.catch(() => models?.delete(id));
     models.set(id, model);
     if (models.size > MODELS_KEPT) models.delete(models.keys().next().value as string);
   }
