@@ -120,12 +120,6 @@ async function runStream(opts: StreamOptions): Promise<void> {
     if (!source && !stream.ingest) throw new Error('--source http needs STREAM_INGEST=true');
     const running = source ? app.streams.start(source, { sinks }) : app.streams.startIngest();
     const label = running.service.sourceLabel;
-    console.error(
-      `${label}: scoring${stream.outputTopic && kafka ? ` → ${stream.outputTopic}` : ''} (store: ${stream.store})` +
-        (opts.source.kind === 'kafka'
-          ? `, topics ${stream.inputTopics.join(', ')}, group ${stream.groupId}`
-          : ''),
-    );
     let stopping = false;
     const onSignal = () => {
       if (stopping) process.exit(1);
@@ -135,6 +129,13 @@ async function runStream(opts: StreamOptions): Promise<void> {
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // Said once the signals are handled: whoever waits for this line may stop the stream at once.
+    console.error(
+      `${label}: scoring${stream.outputTopic && kafka ? ` → ${stream.outputTopic}` : ''} (store: ${stream.store})` +
+        (opts.source.kind === 'kafka'
+          ? `, topics ${stream.inputTopics.join(', ')}, group ${stream.groupId}`
+          : ''),
+    );
     const t0 = performance.now();
     let last = { at: t0, flows: 0 };
     const progress = setInterval(() => {

@@ -37,9 +37,6 @@ export function registerWorkerCommand(program: Command): void {
         throw err;
       }
       const { queue, jobNames } = started;
-      console.log(
-        `vigil worker: ${queue.kind} queue, concurrency ${concurrency}, jobs: ${jobNames.join(', ') || '(none registered)'}`,
-      );
 
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
@@ -63,5 +60,9 @@ export function registerWorkerCommand(program: Command): void {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // Said once the signals are handled: whoever waits for this line may stop the worker at once.
+      console.log(
+        `vigil worker: ${queue.kind} queue, concurrency ${concurrency}, jobs: ${jobNames.join(', ') || '(none registered)'}`,
+      );
     });
 }
