@@ -56,6 +56,15 @@ describeEachEngine('alerts explained when read', (engine) => {
     expect(read.every((a) => (a[10] as unknown[]).length > 0)).toBe(true);
     expect(read[0][11]).toEqual(Object.fromEntries(keys.map((k, j) => [k, rows[alertRows[0]][j]])));
 
+    // A model this process has loaded (the production one) is used as it is, without the store.
+    const loaded = {
+      get: () => undefined,
+      refresh: async () => {},
+      list: () => [{ ...model, id: 'loaded-only' }],
+    };
+    const viaLoaded = await explainPendingAlerts(store.db, decodePendingAlerts(bytes), 'loaded-only', loaded);
+    expect(viaLoaded.alerts.map((a) => a[10])).toEqual(alertRows.map((i) => eager[i].topFeatures));
+
     // The model gone from the registry: the alerts stay as they were written.
     const orphan = await explainPendingAlerts(store.db, decodePendingAlerts(bytes), 'no-such-model');
     expect(orphan.explained).toBe(false);

@@ -1,6 +1,7 @@
 import type { FlowTuple } from '@vigil/detect';
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { ActiveModels } from '../models/active-models.js';
 import { jsonForStore } from '../scoring/scoring.repo.js';
 import { explainPendingAlerts } from './batch-alert-explanations.js';
 import { decodeChunk } from './batch-chunks.js';
@@ -135,8 +136,9 @@ export async function readChunkAlerts(
   db: Db,
   history: string | Uint8Array,
   modelId: string,
+  loaded?: ActiveModels,
 ): Promise<HistoryAlert[]> {
-  return recordObjects(await explainPendingAlerts(db, decodeAny(history), modelId));
+  return recordObjects(await explainPendingAlerts(db, decodeAny(history), modelId, loaded));
 }
 
 function decodeAny(history: string | Uint8Array): PendingAlerts {
@@ -154,9 +156,14 @@ const recordObjects = ({ keys, alerts }: PendingAlerts): HistoryAlert[] =>
  * alerts are explained (if they were not) and written as JSON here, after the batch is done, rather
  * than by the scoring threads.
  */
-async function historyDocuments(db: Db, bytes: Uint8Array, modelId: string): Promise<Uint8Array[]> {
+async function historyDocuments(
+  db: Db,
+  bytes: Uint8Array,
+  modelId: string,
+  loaded?: ActiveModels,
+): Promise<Uint8Array[]> {
   if (!isBinaryPendingAlerts(bytes)) return historyParts(bytes);
-  const { keys, alerts } = await explainPendingAlerts(db, decodePendingAlerts(bytes), modelId);
+  const { keys, alerts } = await explainPendingAlerts(db, decodePendingAlerts(bytes), modelId, loaded);
   return historyParts(utf8.encode(chunkHistoryJson(alerts, keys)));
 }
 
@@ -220,6 +227,8 @@ export async function writeBatchHistory(
   batch: { id: number; kind: string; file_path: string },
   signal: AbortSignal,
   now: () => Date,
+  /** The production models of this process: alerts are explained with one of them if it is theirs. */
+  loaded?: ActiveModels,
 ): Promise<boolean> {
   const source = `batch:${batch.id}`;
   for (;;) {
@@ -243,7 +252,7 @@ export async function writeBatchHistory(
       const bytes =
         readPendingAlerts(batch.file_path, firstRow, next.history_bytes) ??
         (await alertsFromResults(db, batch.id, firstRow));
-      parts = await historyDocuments(db, bytes, next.model_id);
+      parts = await historyDocuments(db, bytes, next.model_id, loaded);
     }
     // A part copied again after a crash adds nothing; the chunk is marked written with its last part.
     for (let p = 0; p < parts.length; p++) {

@@ -63,7 +63,7 @@ export async function processBatch(
   const initial = await selectBatch(db, batchId);
   if (initial?.state === 'done' && initial.history_state === 'pending') {
     // Scored before a crash or shutdown, its alerts not all in history yet: finish that.
-    await writeBatchHistory(db, initial, ctx.signal, clock);
+    await writeBatchHistory(db, initial, ctx.signal, clock, models);
     return;
   }
   if (!initial || !RUNNABLE.includes(initial.state)) return;
@@ -185,7 +185,7 @@ export async function processBatch(
     // Results are in the store; the upload is not needed any more.
     await rm(batch.file_path, { force: true });
     // The batch is done for its users; its alerts follow into history in the same job run.
-    if (deps.history !== 'none') await writeBatchHistory(db, batch, ctx.signal, clock);
+    if (deps.history !== 'none') await writeBatchHistory(db, batch, ctx.signal, clock, models);
   }
 }
 

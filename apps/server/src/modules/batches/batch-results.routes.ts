@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import type { Role } from '../auth/principal.js';
+import type { ActiveModels } from '../models/active-models.js';
 import { intParam } from '../predictions/prediction-filters.schema.js';
 import { EXPORT_CONTENT_TYPES, type ExportRow, exportChunks } from '../predictions/predictions-export.js';
 import { EXPORT_PAGE_SIZE, toPredictionDto } from '../predictions/predictions-query.service.js';
@@ -31,6 +32,7 @@ type RowDto = ExportRow & { row: number };
 async function* resultPages(
   db: Db,
   batch: { id: number; kind: string; file_path: string },
+  loaded: ActiveModels,
 ): AsyncGenerator<RowDto[]> {
   const { id: batchId, kind } = batch;
   let after = 0;
@@ -50,7 +52,7 @@ async function* resultPages(
       chunk.history ??
       (chunk.history_bytes === null ? null : readPendingAlerts(batch.file_path, first, chunk.history_bytes));
     if (pending !== null) {
-      for (const a of await readChunkAlerts(db, pending, chunk.model_id)) {
+      for (const a of await readChunkAlerts(db, pending, chunk.model_id, loaded)) {
         const [row, verdict, probability, category, riskScore, srcIp, dstIp, srcPort, dstPort, protocol] = a;
         alerts.set(row, {
           row,
@@ -143,7 +145,11 @@ export const batchResultsRoutes: FastifyPluginAsyncZod<{
       const { id } = request.params;
       const { format } = request.query;
       const batch = await service.get(id);
-      const pages = resultPages(app.store.db, { id, kind: batch.kind, file_path: batch.file_path });
+      const pages = resultPages(
+        app.store.db,
+        { id, kind: batch.kind, file_path: batch.file_path },
+        app.activeModels,
+      );
       // The first page is read before any byte goes out, so a failing query still gets an error status.
       const first = await pages.next();
       async function* all() {
